@@ -1,0 +1,262 @@
+// Every PIGEON_* setting: its type, default and one line of documentation. The README's
+// configuration table is generated from SETTINGS (`npm run docs:config -w server`).
+import fs from 'node:fs';
+import path from 'node:path';
+
+type Kind = 'string' | 'int' | 'bool' | 'enum' | 'url';
+
+interface Setting<T> {
+  env: string;
+  kind: Kind;
+  doc: string;
+  /** Default as written in docs; the parsed default comes from `parse(undefined, raw)`. */
+  defaultText: string;
+  parse: (value: string | undefined, raw: RawSettings) => T;
+}
+
+type RawSettings = Record<string, string | undefined>;
+
+export class ConfigError extends Error {
+  constructor(
+    readonly setting: string,
+    readonly reason: string,
+  ) {
+    super(`${setting}: ${reason}`);
+    this.name = 'ConfigError';
+  }
+}
+
+function str(env: string, def: string, doc: string): Setting<string> {
+  return {
+    env,
+    kind: 'string',
+    doc,
+    defaultText: def,
+    parse: (v) => (v === undefined || v === '' ? def : v),
+  };
+}
+
+function int(env: string, def: number, min: number, max: number, doc: string): Setting<number> {
+  return {
+    env,
+    kind: 'int',
+    doc,
+    defaultText: String(def),
+    parse: (v) => {
+      if (v === undefined || v === '') {
+        return def;
+      }
+      if (!/^-?\d+$/.test(v.trim())) {
+        throw new ConfigError(env, `must be a whole number, got "${v}"`);
+      }
+      const n = Number(v);
+      if (n < min || n > max) {
+        throw new ConfigError(env, `must be between ${min} and ${max}, got ${n}`);
+      }
+      return n;
+    },
+  };
+}
+
+function bool(
+  env: string,
+  def: boolean | undefined,
+  doc: string,
+  defText?: string,
+): Setting<boolean | undefined> {
+  return {
+    env,
+    kind: 'bool',
+    doc,
+    defaultText: defText ?? String(def),
+    parse: (v) => {
+      if (v === undefined || v === '') {
+        return def;
+      }
+      const s = v.trim().toLowerCase();
+      if (['1', 'true', 'yes', 'on'].includes(s)) {
+        return true;
+      }
+      if (['0', 'false', 'no', 'off'].includes(s)) {
+        return false;
+      }
+      throw new ConfigError(env, `must be true or false, got "${v}"`);
+    },
+  };
+}
+
+function oneOf<T extends string>(env: string, values: readonly T[], def: T, doc: string): Setting<T> {
+  return {
+    env,
+    kind: 'enum',
+    doc: `${doc} One of: ${values.join(', ')}.`,
+    defaultText: def,
+    parse: (v) => {
+      if (v === undefined || v === '') {
+        return def;
+      }
+      if (!(values as readonly string[]).includes(v)) {
+        throw new ConfigError(env, `must be one of ${values.join(', ')}, got "${v}"`);
+      }
+      return v as T;
+    },
+  };
+}
+
+export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+export const ROLES = ['all', 'api', 'worker', 'scheduler'] as const;
+export type Role = (typeof ROLES)[number];
+
+export const SETTINGS = {
+  host: str('PIGEON_HOST', '0.0.0.0', 'Address the HTTP server listens on.'),
+  port: int('PIGEON_PORT', 3000, 0, 65535, 'HTTP port for the console, the API and the WebSocket stream.'),
+  dataDir: str(
+    'PIGEON_DATA_DIR',
+    './data',
+    'Directory for the SQLite database, generated secrets and backups.',
+  ),
+  databaseUrl: {
+    env: 'PIGEON_DATABASE_URL',
+    kind: 'url',
+    doc: 'Database: `postgres://user:pass@host:5432/db` for PostgreSQL, or `sqlite:<path>` for a SQLite file.',
+    defaultText: 'sqlite:<PIGEON_DATA_DIR>/pigeon.db',
+    parse: (v, raw) => {
+      const dataDir = raw.PIGEON_DATA_DIR || './data';
+      if (v === undefined || v === '') {
+        return `sqlite:${path.join(dataDir, 'pigeon.db')}`;
+      }
+      if (/^postgres(ql)?:\/\//.test(v)) {
+        try {
+          new URL(v);
+        } catch {
+          throw new ConfigError('PIGEON_DATABASE_URL', 'is not a valid postgres:// URL');
+        }
+        return v;
+      }
+      if (v.startsWith('sqlite:')) {
+        if (v.length <= 'sqlite:'.length) {
+          throw new ConfigError(
+            'PIGEON_DATABASE_URL',
+            'sqlite: needs a file path, e.g. sqlite:./data/pigeon.db',
+          );
+        }
+        return v;
+      }
+      throw new ConfigError(
+        'PIGEON_DATABASE_URL',
+        `must start with postgres://, postgresql:// or sqlite:, got "${v}"`,
+      );
+    },
+  } satisfies Setting<string>,
+  dbPoolSize: int('PIGEON_DB_POOL_SIZE', 10, 1, 500, 'PostgreSQL connection pool size.'),
+  logLevel: oneOf('PIGEON_LOG_LEVEL', LOG_LEVELS, 'info', 'Log level.'),
+  role: oneOf('PIGEON_ROLE', ROLES, 'all', 'Which roles this process runs.'),
+  demo: bool(
+    'PIGEON_DEMO',
+    undefined,
+    'Demo mode: built-in SMSC simulator and SMTP sink with a seeded demo tenant.',
+    'true for a new data directory',
+  ),
+  publicUrl: str(
+    'PIGEON_PUBLIC_URL',
+    '',
+    'External URL of the console, used in links and printed at start-up.',
+  ),
+  jwtSecret: str(
+    'PIGEON_JWT_SECRET',
+    '',
+    'Secret for signing access tokens (at least 32 characters); generated into the data directory when empty.',
+  ),
+  accessTokenTtl: int('PIGEON_ACCESS_TOKEN_TTL', 900, 60, 86_400, 'Access token lifetime in seconds.'),
+  refreshTokenTtl: int(
+    'PIGEON_REFRESH_TOKEN_TTL',
+    2_592_000,
+    300,
+    31_536_000,
+    'Refresh token lifetime in seconds.',
+  ),
+  smppPort: int('PIGEON_SMPP_PORT', 2775, 0, 65535, 'Port of the SMPP server for customers.'),
+  redisUrl: str(
+    'PIGEON_REDIS_URL',
+    '',
+    'Redis URL for cluster mode (queues, pub/sub, locks); empty = embedded.',
+  ),
+  webDist: str(
+    'PIGEON_WEB_DIST',
+    '',
+    'Directory of the built console; defaults to web/dist of this checkout.',
+  ),
+  shutdownTimeoutMs: int(
+    'PIGEON_SHUTDOWN_TIMEOUT_MS',
+    10_000,
+    0,
+    600_000,
+    'How long shutdown waits for in-flight work.',
+  ),
+  bodyLimit: int(
+    'PIGEON_BODY_LIMIT',
+    16 * 1024 * 1024,
+    1024,
+    512 * 1024 * 1024,
+    'Largest accepted request body in bytes.',
+  ),
+} as const;
+
+export type Config = {
+  -readonly [K in keyof typeof SETTINGS]: ReturnType<(typeof SETTINGS)[K]['parse']>;
+} & { secretsLoaded?: boolean };
+
+/** Parses settings from the environment (and an optional JSON file named by PIGEON_CONFIG_FILE). */
+export function loadConfig(env: RawSettings = process.env): Config {
+  const raw: RawSettings = { ...readConfigFile(env.PIGEON_CONFIG_FILE), ...pickPigeon(env) };
+  const known = new Set(['PIGEON_CONFIG_FILE', ...Object.values(SETTINGS).map((s) => s.env)]);
+  const testOnly = /^PIGEON_TEST_/;
+  for (const key of Object.keys(raw)) {
+    if (!known.has(key) && !testOnly.test(key)) {
+      throw new ConfigError(key, 'is not a known setting (see the configuration table in the README)');
+    }
+  }
+  const out: Record<string, unknown> = {};
+  for (const [name, setting] of Object.entries(SETTINGS)) {
+    out[name] = (setting as Setting<unknown>).parse(raw[setting.env], raw);
+  }
+  return out as Config;
+}
+
+function pickPigeon(env: RawSettings): RawSettings {
+  const out: RawSettings = {};
+  for (const [k, v] of Object.entries(env)) {
+    if (k.startsWith('PIGEON_')) {
+      out[k] = v;
+    }
+  }
+  return out;
+}
+
+function readConfigFile(file: string | undefined): RawSettings {
+  if (!file) {
+    return {};
+  }
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(fs.readFileSync(file, 'utf8'));
+  } catch (err) {
+    throw new ConfigError('PIGEON_CONFIG_FILE', `cannot read ${file}: ${(err as Error).message}`);
+  }
+  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
+    throw new ConfigError('PIGEON_CONFIG_FILE', 'must contain a JSON object of PIGEON_* keys');
+  }
+  const out: RawSettings = {};
+  for (const [k, v] of Object.entries(parsed)) {
+    out[k] = v === null || v === undefined ? undefined : String(v);
+  }
+  return out;
+}
+
+/** The rows of the README's configuration table. */
+export function settingsTable(): string {
+  const rows = Object.values(SETTINGS).map(
+    (s) => `| \`${s.env}\` | ${s.defaultText === '' ? '(empty)' : `\`${s.defaultText}\``} | ${s.doc} |`,
+  );
+  return ['| Setting | Default | Meaning |', '|---|---|---|', ...rows].join('\n');
+}

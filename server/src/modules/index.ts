@@ -1,0 +1,12 @@
+// Every module, in registration order. A module is a folder under modules/ whose
+// `<name>.module.ts` exports a `Module`; add it here to switch it on.
+import type { FastifyInstance } from 'fastify';
+import type { AppContext } from '../context.js';
+import { systemModule } from './system/system.module.js';
+
+export interface Module {
+  name: string;
+  register(app: FastifyInstance, ctx: AppContext): Promise<void> | void;
+}
+
+export const modules: Module[] = [systemModule];
