@@ -68,12 +68,18 @@ export function translate(key: string, locale: Locale, params: Record<string, un
     if (v === undefined) {
       return `{${name}}`;
     }
-    return Array.isArray(v)
-      ? v.map(String).join(', ')
-      : typeof v === 'object'
-        ? JSON.stringify(v)
-        : String(v);
+    return Array.isArray(v) ? v.map((x) => paramText(x)).join(', ') : paramText(v);
   });
+}
+
+function paramText(v: unknown): string {
+  if (typeof v === 'string') {
+    return v;
+  }
+  if (typeof v === 'number' || typeof v === 'boolean' || typeof v === 'bigint') {
+    return v.toString();
+  }
+  return JSON.stringify(v) ?? '';
 }
 
 /** Picks the locale from an Accept-Language header: zh* → zh-CN, otherwise en-US. */
