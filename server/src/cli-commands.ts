@@ -2,7 +2,8 @@
 // to the program; `configOrExit` loads the configuration or exits with a one-line error.
 import type { Command } from 'commander';
 import type { Config } from './config.js';
+import { adminCli } from './modules/identity/identity.cli.js';
 
 export type CliCommand = (program: Command, configOrExit: () => Config) => void;
 
-export const cliCommands: CliCommand[] = [];
+export const cliCommands: CliCommand[] = [adminCli];

@@ -175,6 +175,13 @@ export const SETTINGS = {
     31_536_000,
     'Refresh token lifetime in seconds.',
   ),
+  apiKeyRateLimit: int(
+    'PIGEON_API_KEY_RATE_LIMIT',
+    1000,
+    0,
+    1_000_000,
+    'Requests per second an API key may make unless the key sets its own limit; 0 = unlimited.',
+  ),
   smppPort: int('PIGEON_SMPP_PORT', 2775, 0, 65535, 'Port of the SMPP server for customers.'),
   redisUrl: str(
     'PIGEON_REDIS_URL',

@@ -3,10 +3,12 @@
 import type { FastifyInstance } from 'fastify';
 import type { AppContext } from '../context.js';
 import { systemModule } from './system/system.module.js';
+import { identityModule } from './identity/identity.module.js';
 
 export interface Module {
   name: string;
   register(app: FastifyInstance, ctx: AppContext): Promise<void> | void;
 }
 
-export const modules: Module[] = [systemModule];
+// identity comes first: it installs the guard and the audit hook every later route relies on.
+export const modules: Module[] = [identityModule, systemModule];

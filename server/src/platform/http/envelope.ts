@@ -203,6 +203,7 @@ function sendError(
   fields?: FieldError[],
   details?: Record<string, unknown>,
 ): FastifyReply {
+  void reply.header('x-error-code', code);
   return reply.status(status).send({
     code,
     message,

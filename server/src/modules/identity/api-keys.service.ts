@@ -1,0 +1,226 @@
+// API keys (ID-6): created for an owner (sending account or service account), shown once,
+// stored as a hash with a visible prefix, scoped, expirable, IP-restricted and revocable.
+import type { Kysely } from 'kysely';
+import type { AppContext } from '../../context.js';
+import type { Database } from '../../platform/db/schema.js';
+import type { AuditLog } from '../../platform/audit/audit.js';
+import { tenantFilter, type AuthContext } from '../../platform/auth/auth-context.js';
+import { defineError, defineReason, errors } from '../../platform/http/errors.js';
+import { fetchPage } from '../../platform/http/pagination.js';
+import type { Pagination } from '../../platform/http/envelope.js';
+import { newId } from '../../platform/ids.js';
+import { API_KEY_SCOPE_NAMES } from './builtin-roles.js';
+import type { ApiKeyOwnerType, ApiKeysTable } from './identity.tables.js';
+import { generateApiKey } from './tokens.js';
+import { isValidIpOrCidr, type AuthService } from './auth.service.js';
+
+export const KE = {
+  notFound: defineError('API_KEY_NOT_FOUND', 404, 'API key not found', 'API 密钥不存在'),
+  alreadyRevoked: defineError(
+    'API_KEY_ALREADY_REVOKED',
+    409,
+    'The API key is already revoked',
+    '该 API 密钥已被吊销',
+  ),
+};
+
+const R = {
+  ownerNotFound: defineReason('owner_not_found', 'does not exist or is not yours', '不存在或不属于您'),
+  badIp: defineReason(
+    'invalid_ip',
+    'must be IP addresses or CIDR ranges: {value}',
+    '必须是 IP 地址或 CIDR 网段：{value}',
+  ),
+  badScope: defineReason('invalid_scope', 'must be among: {values}', '必须是以下值之一：{values}'),
+  pastExpiry: defineReason('expiry_in_past', 'must be in the future', '必须是将来的时间'),
+};
+
+export interface ApiKeyView {
+  id: string;
+  name: string;
+  prefix: string;
+  ownerType: ApiKeyOwnerType;
+  ownerId: string;
+  enterpriseId: string;
+  scopes: string[];
+  ipAllowlist: string[];
+  rateLimit: number | null;
+  expiresAt: string | null;
+  lastUsedAt: string | null;
+  revokedAt: string | null;
+  createdAt: string;
+}
+
+/** Resolves the enterprise an owner belongs to, or null when it does not exist. */
+export type OwnerLookup = (
+  db: Kysely<Database>,
+  ownerType: ApiKeyOwnerType,
+  ownerId: string,
+) => Promise<string | null>;
+
+export class ApiKeyService {
+  ownerEnterprise: OwnerLookup = async () => null;
+
+  constructor(
+    private readonly ctx: AppContext,
+    private readonly audit: AuditLog,
+    private readonly auth: AuthService,
+  ) {}
+
+  view(r: ApiKeysTable): ApiKeyView {
+    return {
+      id: r.id,
+      name: r.name,
+      prefix: r.prefix,
+      ownerType: r.owner_type,
+      ownerId: r.owner_id,
+      enterpriseId: r.enterprise_id,
+      scopes: JSON.parse(r.scopes) as string[],
+      ipAllowlist: JSON.parse(r.ip_allowlist) as string[],
+      rateLimit: r.rate_limit,
+      expiresAt: r.expires_at,
+      lastUsedAt: r.last_used_at,
+      revokedAt: r.revoked_at,
+      createdAt: r.created_at,
+    };
+  }
+
+  async create(
+    auth: AuthContext,
+    input: {
+      name: string;
+      ownerType: ApiKeyOwnerType;
+      ownerId: string;
+      scopes: string[];
+      ipAllowlist?: string[];
+      expiresAt?: string | null;
+      rateLimit?: number | null;
+    },
+  ): Promise<ApiKeyView & { key: string }> {
+    const enterpriseId = await this.ownerEnterprise(this.ctx.db, input.ownerType, input.ownerId);
+    const own = tenantFilter(auth);
+    if (!enterpriseId || (own !== null && own !== enterpriseId)) {
+      throw errors.invalid([{ field: 'ownerId', reason: R.ownerNotFound }]);
+    }
+    const bad = (input.ipAllowlist ?? []).filter((ip) => !isValidIpOrCidr(ip));
+    if (bad.length) {
+      throw errors.invalid([{ field: 'ipAllowlist', reason: R.badIp, params: { value: bad.join(', ') } }]);
+    }
+    if (input.scopes.some((s) => !API_KEY_SCOPE_NAMES.includes(s))) {
+      throw errors.invalid([
+        { field: 'scopes', reason: R.badScope, params: { values: API_KEY_SCOPE_NAMES } },
+      ]);
+    }
+    if (input.expiresAt && Date.parse(input.expiresAt) <= this.ctx.clock.now()) {
+      throw errors.invalid([{ field: 'expiresAt', reason: R.pastExpiry }]);
+    }
+    const { key, prefix, hash } = generateApiKey();
+    const row: ApiKeysTable = {
+      id: newId(),
+      name: input.name,
+      prefix,
+      key_hash: hash,
+      owner_type: input.ownerType,
+      owner_id: input.ownerId,
+      enterprise_id: enterpriseId,
+      scopes: JSON.stringify([...new Set(input.scopes)]),
+      ip_allowlist: JSON.stringify(input.ipAllowlist ?? []),
+      rate_limit: input.rateLimit ?? null,
+      expires_at: input.expiresAt ? new Date(input.expiresAt).toISOString() : null,
+      last_used_at: null,
+      revoked_at: null,
+      created_by: auth.kind === 'user' ? auth.actorId : null,
+      created_at: this.ctx.clock.iso(),
+    };
+    await this.ctx.db.transaction().execute(async (trx) => {
+      await trx.insertInto('api_keys').values(row).execute();
+      await this.audit.recordChange(trx, auth, {
+        entityType: 'api_key',
+        entityId: row.id,
+        action: 'create',
+        after: row,
+        enterpriseId,
+      });
+    });
+    return { ...this.view(row), key };
+  }
+
+  async list(
+    auth: AuthContext,
+    q: {
+      page: number;
+      size: number;
+      ownerType?: ApiKeyOwnerType;
+      ownerId?: string;
+      enterpriseId?: string;
+      includeRevoked?: boolean;
+    },
+  ): Promise<{ items: ApiKeyView[]; pagination: Pagination }> {
+    let base = this.ctx.db.selectFrom('api_keys');
+    const own = tenantFilter(auth);
+    if (own !== null) {
+      base = base.where('enterprise_id', '=', own);
+    } else if (q.enterpriseId) {
+      base = base.where('enterprise_id', '=', q.enterpriseId);
+    }
+    if (q.ownerType) {
+      base = base.where('owner_type', '=', q.ownerType);
+    }
+    if (q.ownerId) {
+      base = base.where('owner_id', '=', q.ownerId);
+    }
+    if (!q.includeRevoked) {
+      base = base.where('revoked_at', 'is', null);
+    }
+    const page = await fetchPage(base.selectAll(), q, (qb) =>
+      qb.orderBy('created_at', 'desc').orderBy('id', 'desc'),
+    );
+    return { items: page.items.map((r) => this.view(r)), pagination: page.pagination };
+  }
+
+  async get(auth: AuthContext, id: string): Promise<ApiKeyView> {
+    return this.view(await this.load(auth, id));
+  }
+
+  private async load(auth: AuthContext, id: string): Promise<ApiKeysTable> {
+    const row = await this.ctx.db.selectFrom('api_keys').selectAll().where('id', '=', id).executeTakeFirst();
+    const own = tenantFilter(auth);
+    if (!row || (own !== null && row.enterprise_id !== own)) {
+      throw KE.notFound();
+    }
+    return row;
+  }
+
+  async revoke(auth: AuthContext, id: string): Promise<ApiKeyView> {
+    const before = await this.load(auth, id);
+    if (before.revoked_at) {
+      throw KE.alreadyRevoked();
+    }
+    const now = this.ctx.clock.iso();
+    await this.ctx.db.transaction().execute(async (trx) => {
+      await trx.updateTable('api_keys').set({ revoked_at: now }).where('id', '=', id).execute();
+      await this.audit.recordChange(trx, auth, {
+        entityType: 'api_key',
+        entityId: id,
+        action: 'update',
+        before: { revoked_at: null },
+        after: { revoked_at: now },
+        enterpriseId: before.enterprise_id,
+      });
+    });
+    this.auth.invalidate();
+    return this.view({ ...before, revoked_at: now });
+  }
+
+  /** Revokes every key of an owner (used when an owner is deleted). */
+  async revokeAllOf(ownerType: ApiKeyOwnerType, ownerId: string): Promise<void> {
+    await this.ctx.db
+      .updateTable('api_keys')
+      .set({ revoked_at: this.ctx.clock.iso() })
+      .where('owner_type', '=', ownerType)
+      .where('owner_id', '=', ownerId)
+      .where('revoked_at', 'is', null)
+      .execute();
+    this.auth.invalidate();
+  }
+}
