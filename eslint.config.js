@@ -22,7 +22,14 @@ export default tseslint.config(
     languageOptions: {
       parserOptions: {
         projectService: {
-          allowDefaultProject: ['*.js', '*.mjs', 'scripts/*.mjs', 'server/bin/*.mjs', 'web/scripts/*.mjs'],
+          allowDefaultProject: [
+            '*.js',
+            '*.mjs',
+            'vitest.config.ts',
+            'scripts/*.mjs',
+            'server/bin/*.mjs',
+            'web/scripts/*.mjs',
+          ],
         },
         tsconfigRootDir: import.meta.dirname,
         extraFileExtensions: ['.vue'],

@@ -4,7 +4,7 @@ import { defineConfig } from 'vitest/config';
 // written for `.ci/run` to count passes and failures.
 export default defineConfig({
   test: {
-    projects: ['server/vitest.config.ts'],
+    projects: ['server/vitest.config.ts', 'web/vitest.config.ts'],
     reporters: process.env.CI ? ['default', 'json'] : ['default'],
     outputFile: process.env.CI ? { json: '.pigeon-test/report.json' } : undefined,
   },

@@ -1,0 +1,2 @@
+/** Name of the layout route whose children are the console's pages (and the side menu). */
+export const LAYOUT_ROUTE_NAME = 'layout';
