@@ -3,7 +3,8 @@
 import type { Command } from 'commander';
 import type { Config } from './config.js';
 import { adminCli } from './modules/identity/identity.cli.js';
+import { simulatorsCli } from './simulators/simulators.cli.js';
 
 export type CliCommand = (program: Command, configOrExit: () => Config) => void;
 
-export const cliCommands: CliCommand[] = [adminCli];
+export const cliCommands: CliCommand[] = [adminCli, simulatorsCli];

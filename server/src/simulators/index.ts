@@ -1,0 +1,11 @@
+// Protocol peers Pigeon ships for demo mode, tests and benchmarks (DL-7).
+export {
+  SmscSimulator,
+  type SmscSimulatorOptions,
+  type SmscCounters,
+  type ReceiptOutcome,
+} from './smsc-simulator.js';
+export type { InjectMoOptions, ReceivedMessage, ReceivedPart } from './smsc-simulator.js';
+export { SmtpSink, DEFAULT_RECIPIENT_FAILURES, type SmtpSinkOptions, type SinkMessage } from './smtp-sink.js';
+export type { RecipientFailure, SmtpSinkCounters } from './smtp-sink.js';
+export { waitFor } from './wait-for.js';
