@@ -48,6 +48,7 @@ export async function buildApp(opts: BuildOptions): Promise<App> {
     events: new EventBus(),
     metrics: createMetrics(),
     onClose: [],
+    routes: [],
   };
 
   const app = fastify({
@@ -67,6 +68,13 @@ export async function buildApp(opts: BuildOptions): Promise<App> {
   }) as unknown as FastifyInstance; // pino's Logger is wider than FastifyBaseLogger
 
   app.setValidatorCompiler(validatorCompiler);
+  app.addHook('onRoute', (route) => {
+    for (const method of [route.method].flat()) {
+      if (method !== 'HEAD') {
+        ctx.routes.push({ method, url: route.url, config: route.config ?? {} });
+      }
+    }
+  });
   app.addHook('onSend', async (request, reply) => {
     void reply.header('x-request-id', request.id);
   });

@@ -17,6 +17,8 @@ export interface AppContext {
   log: Logger;
   events: EventBus;
   metrics: ReturnType<typeof createMetrics>;
+  /** Every registered route (method, url, config), for the route-table tests and the permission list. */
+  routes: Array<{ method: string; url: string; config: import('fastify').FastifyContextConfig }>;
   /** Functions run on shutdown, last registered first (workers, timers, sockets). */
   onClose: Array<() => Promise<void> | void>;
 }

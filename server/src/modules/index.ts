@@ -4,6 +4,7 @@ import type { FastifyInstance } from 'fastify';
 import type { AppContext } from '../context.js';
 import { systemModule } from './system/system.module.js';
 import { identityModule } from './identity/identity.module.js';
+import { customersModule } from './customers/customers.module.js';
 
 export interface Module {
   name: string;
@@ -11,4 +12,4 @@ export interface Module {
 }
 
 // identity comes first: it installs the guard and the audit hook every later route relies on.
-export const modules: Module[] = [identityModule, systemModule];
+export const modules: Module[] = [identityModule, systemModule, customersModule];

@@ -445,9 +445,7 @@ export class AuthService implements Authenticator {
   }
 
   /** The caller's signed-in devices: one entry per session family still alive. */
-  async listSessions(
-    auth: AuthContext,
-  ): Promise<
+  async listSessions(auth: AuthContext): Promise<
     Array<{
       id: string;
       ip: string;
