@@ -6,7 +6,7 @@ import { timestamp } from '../src/platform/db/dialects.js';
 export async function up(db: Kysely<unknown>): Promise<void> {
   await db.schema
     .createTable('system_settings')
-    .addColumn('key', 'text', (c) => c.primaryKey())
+    .addColumn('key', 'text', (c) => c.primaryKey().notNull())
     .addColumn('value', 'text', (c) => c.notNull())
     .addColumn('updated_at', timestamp, (c) => c.notNull())
     .execute();

@@ -6,7 +6,7 @@ import { enumCheck, id, timestamp } from '../src/platform/db/dialects.js';
 export async function up(db: Kysely<unknown>): Promise<void> {
   await db.schema
     .createTable('departments')
-    .addColumn('id', id, (c) => c.primaryKey())
+    .addColumn('id', id, (c) => c.primaryKey().notNull())
     .addColumn('name', 'text', (c) => c.notNull())
     .addColumn('parent_id', id, (c) => c.references('departments.id').onDelete('restrict'))
     .addColumn('sort', 'integer', (c) => c.notNull().defaultTo(0))
@@ -16,7 +16,7 @@ export async function up(db: Kysely<unknown>): Promise<void> {
 
   await db.schema
     .createTable('roles')
-    .addColumn('id', id, (c) => c.primaryKey())
+    .addColumn('id', id, (c) => c.primaryKey().notNull())
     .addColumn('code', 'text', (c) => c.notNull().unique())
     .addColumn('name', 'text', (c) => c.notNull())
     .addColumn('description', 'text', (c) => c.notNull().defaultTo(''))
@@ -39,7 +39,7 @@ export async function up(db: Kysely<unknown>): Promise<void> {
 
   await db.schema
     .createTable('users')
-    .addColumn('id', id, (c) => c.primaryKey())
+    .addColumn('id', id, (c) => c.primaryKey().notNull())
     .addColumn('username', 'text', (c) => c.notNull().unique())
     .addColumn('display_name', 'text', (c) => c.notNull())
     .addColumn('email', 'text')
@@ -73,7 +73,7 @@ export async function up(db: Kysely<unknown>): Promise<void> {
   // `used_at` is set revokes the family (ID-2).
   await db.schema
     .createTable('sessions')
-    .addColumn('id', id, (c) => c.primaryKey())
+    .addColumn('id', id, (c) => c.primaryKey().notNull())
     .addColumn('family_id', id, (c) => c.notNull())
     .addColumn('user_id', id, (c) => c.notNull().references('users.id').onDelete('cascade'))
     .addColumn('token_hash', 'text', (c) => c.notNull().unique())
@@ -90,7 +90,7 @@ export async function up(db: Kysely<unknown>): Promise<void> {
 
   await db.schema
     .createTable('mfa_recovery_codes')
-    .addColumn('id', id, (c) => c.primaryKey())
+    .addColumn('id', id, (c) => c.primaryKey().notNull())
     .addColumn('user_id', id, (c) => c.notNull().references('users.id').onDelete('cascade'))
     .addColumn('code_hash', 'text', (c) => c.notNull())
     .addColumn('used_at', timestamp)
@@ -99,7 +99,7 @@ export async function up(db: Kysely<unknown>): Promise<void> {
 
   await db.schema
     .createTable('password_reset_tokens')
-    .addColumn('id', id, (c) => c.primaryKey())
+    .addColumn('id', id, (c) => c.primaryKey().notNull())
     .addColumn('user_id', id, (c) => c.notNull().references('users.id').onDelete('cascade'))
     .addColumn('token_hash', 'text', (c) => c.notNull().unique())
     .addColumn('expires_at', timestamp, (c) => c.notNull())
@@ -109,7 +109,7 @@ export async function up(db: Kysely<unknown>): Promise<void> {
 
   await db.schema
     .createTable('api_keys')
-    .addColumn('id', id, (c) => c.primaryKey())
+    .addColumn('id', id, (c) => c.primaryKey().notNull())
     .addColumn('name', 'text', (c) => c.notNull())
     .addColumn('prefix', 'text', (c) => c.notNull().unique())
     .addColumn('key_hash', 'text', (c) => c.notNull())
@@ -136,7 +136,7 @@ export async function up(db: Kysely<unknown>): Promise<void> {
 
   await db.schema
     .createTable('login_logs')
-    .addColumn('id', id, (c) => c.primaryKey())
+    .addColumn('id', id, (c) => c.primaryKey().notNull())
     .addColumn('user_id', id)
     .addColumn('username', 'text', (c) => c.notNull())
     .addColumn('enterprise_id', id)
@@ -155,7 +155,7 @@ export async function up(db: Kysely<unknown>): Promise<void> {
 
   await db.schema
     .createTable('operation_logs')
-    .addColumn('id', id, (c) => c.primaryKey())
+    .addColumn('id', id, (c) => c.primaryKey().notNull())
     .addColumn('request_id', 'text', (c) => c.notNull())
     .addColumn('actor_type', 'text', (c) =>
       c.notNull().check(enumCheck('actor_type', ['user', 'api_key', 'anonymous', 'system'])),
@@ -189,7 +189,7 @@ export async function up(db: Kysely<unknown>): Promise<void> {
 
   await db.schema
     .createTable('data_change_logs')
-    .addColumn('id', id, (c) => c.primaryKey())
+    .addColumn('id', id, (c) => c.primaryKey().notNull())
     .addColumn('request_id', 'text')
     .addColumn('actor_id', id)
     .addColumn('actor_name', 'text', (c) => c.notNull())

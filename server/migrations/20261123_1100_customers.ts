@@ -6,7 +6,7 @@ import { enumCheck, id, timestamp } from '../src/platform/db/dialects.js';
 export async function up(db: Kysely<unknown>): Promise<void> {
   await db.schema
     .createTable('enterprises')
-    .addColumn('id', id, (c) => c.primaryKey())
+    .addColumn('id', id, (c) => c.primaryKey().notNull())
     .addColumn('name', 'text', (c) => c.notNull())
     .addColumn('contact_name', 'text', (c) => c.notNull().defaultTo(''))
     .addColumn('contact_phone', 'text', (c) => c.notNull().defaultTo(''))
@@ -27,7 +27,7 @@ export async function up(db: Kysely<unknown>): Promise<void> {
 
   await db.schema
     .createTable('sending_accounts')
-    .addColumn('id', id, (c) => c.primaryKey())
+    .addColumn('id', id, (c) => c.primaryKey().notNull())
     .addColumn('enterprise_id', id, (c) => c.notNull().references('enterprises.id').onDelete('restrict'))
     .addColumn('name', 'text', (c) => c.notNull())
     .addColumn('status', 'text', (c) => c.notNull().check(enumCheck('status', ['active', 'suspended'])))
@@ -62,7 +62,7 @@ export async function up(db: Kysely<unknown>): Promise<void> {
 
   await db.schema
     .createTable('sender_domains')
-    .addColumn('id', id, (c) => c.primaryKey())
+    .addColumn('id', id, (c) => c.primaryKey().notNull())
     .addColumn('enterprise_id', id, (c) => c.notNull().references('enterprises.id').onDelete('cascade'))
     .addColumn('domain', 'text', (c) => c.notNull())
     .addColumn('verified', 'integer', (c) => c.notNull().defaultTo(0))
@@ -72,7 +72,7 @@ export async function up(db: Kysely<unknown>): Promise<void> {
 
   await db.schema
     .createTable('senders')
-    .addColumn('id', id, (c) => c.primaryKey())
+    .addColumn('id', id, (c) => c.primaryKey().notNull())
     .addColumn('enterprise_id', id, (c) => c.notNull().references('enterprises.id').onDelete('cascade'))
     .addColumn('channel', 'text', (c) => c.notNull().check(enumCheck('channel', ['sms', 'email'])))
     .addColumn('value', 'text', (c) => c.notNull())

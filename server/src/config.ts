@@ -58,33 +58,6 @@ function int(env: string, def: number, min: number, max: number, doc: string): S
   };
 }
 
-function bool(
-  env: string,
-  def: boolean | undefined,
-  doc: string,
-  defText?: string,
-): Setting<boolean | undefined> {
-  return {
-    env,
-    kind: 'bool',
-    doc,
-    defaultText: defText ?? String(def),
-    parse: (v) => {
-      if (v === undefined || v === '') {
-        return def;
-      }
-      const s = v.trim().toLowerCase();
-      if (['1', 'true', 'yes', 'on'].includes(s)) {
-        return true;
-      }
-      if (['0', 'false', 'no', 'off'].includes(s)) {
-        return false;
-      }
-      throw new ConfigError(env, `must be true or false, got "${v}"`);
-    },
-  };
-}
-
 function oneOf<T extends string>(env: string, values: readonly T[], def: T, doc: string): Setting<T> {
   return {
     env,
@@ -151,12 +124,6 @@ export const SETTINGS = {
   dbPoolSize: int('PIGEON_DB_POOL_SIZE', 10, 1, 500, 'PostgreSQL connection pool size.'),
   logLevel: oneOf('PIGEON_LOG_LEVEL', LOG_LEVELS, 'info', 'Log level.'),
   role: oneOf('PIGEON_ROLE', ROLES, 'all', 'Which roles this process runs.'),
-  demo: bool(
-    'PIGEON_DEMO',
-    undefined,
-    'Demo mode: built-in SMSC simulator and SMTP sink with a seeded demo tenant.',
-    'true for a new data directory',
-  ),
   publicUrl: str(
     'PIGEON_PUBLIC_URL',
     '',
@@ -165,7 +132,7 @@ export const SETTINGS = {
   jwtSecret: str(
     'PIGEON_JWT_SECRET',
     '',
-    'Secret for signing access tokens (at least 32 characters); generated into the data directory when empty.',
+    'Secret for signing access tokens; generated once and kept in the database when empty.',
   ),
   accessTokenTtl: int('PIGEON_ACCESS_TOKEN_TTL', 900, 60, 86_400, 'Access token lifetime in seconds.'),
   refreshTokenTtl: int(
@@ -181,12 +148,6 @@ export const SETTINGS = {
     0,
     1_000_000,
     'Requests per second an API key may make unless the key sets its own limit; 0 = unlimited.',
-  ),
-  smppPort: int('PIGEON_SMPP_PORT', 2775, 0, 65535, 'Port of the SMPP server for customers.'),
-  redisUrl: str(
-    'PIGEON_REDIS_URL',
-    '',
-    'Redis URL for cluster mode (queues, pub/sub, locks); empty = embedded.',
   ),
   webDist: str(
     'PIGEON_WEB_DIST',

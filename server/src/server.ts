@@ -14,6 +14,14 @@ export async function startServer(config: Config): Promise<App> {
   for (const hook of startupHooks) {
     await hook({ app, config, isNewDataDir, print: (line) => lines.push(line) });
   }
+  let closing = false;
+  // Responses finished during shutdown close their connection, so keep-alive clients do not
+  // hold the server open after their in-flight request is done.
+  app.addHook('onSend', async (_request, reply) => {
+    if (closing) {
+      void reply.header('connection', 'close');
+    }
+  });
   await app.listen({ host: config.host, port: config.port });
   fs.writeFileSync(path.join(config.dataDir, '.initialized'), new Date().toISOString());
   const address = app.server.address();
@@ -31,7 +39,6 @@ export async function startServer(config: Config): Promise<App> {
   ];
   process.stdout.write(banner.join('\n') + '\n');
 
-  let closing = false;
   const shutdown = (signal: string) => {
     if (closing) {
       return;
@@ -43,6 +50,8 @@ export async function startServer(config: Config): Promise<App> {
       process.exit(1);
     }, config.shutdownTimeoutMs);
     timer.unref();
+    const idle = setInterval(() => app.server.closeIdleConnections(), 100);
+    idle.unref();
     app.close().then(
       () => process.exit(0),
       (err: unknown) => {

@@ -23,9 +23,10 @@ export interface TestDatabase {
 /** A fresh, empty database: SQLite in a temp dir, or a new PostgreSQL schema. */
 export async function createTestDatabase(
   kind: 'default' | 'sqlite' | 'postgres' = 'default',
+  pgUrl: string = TEST_PG_URL,
 ): Promise<TestDatabase> {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'pigeon-test-'));
-  const usePg = kind === 'postgres' || (kind === 'default' && TEST_PG_URL !== '');
+  const usePg = kind === 'postgres' || (kind === 'default' && pgUrl !== '');
   if (!usePg) {
     const url = `sqlite:${path.join(dataDir, 'pigeon.db')}`;
     const database = await openDatabase({ url });
@@ -39,22 +40,22 @@ export async function createTestDatabase(
       },
     };
   }
-  if (!TEST_PG_URL) {
+  if (!pgUrl) {
     throw new Error('PIGEON_TEST_DATABASE_URL is not set');
   }
   const schema = `t_${Date.now().toString(36)}_${Math.random().toString(36).slice(2, 8)}`;
-  const admin = new pg.Client({ connectionString: TEST_PG_URL });
+  const admin = new pg.Client({ connectionString: pgUrl });
   await admin.connect();
   await admin.query(`create schema ${schema}`);
   await admin.end();
-  const database = await openDatabase({ url: TEST_PG_URL, schema, poolSize: 10 });
+  const database = await openDatabase({ url: pgUrl, schema, poolSize: 10 });
   return {
     database,
-    url: TEST_PG_URL,
+    url: pgUrl,
     dataDir,
     drop: async () => {
       await database.close();
-      const c = new pg.Client({ connectionString: TEST_PG_URL });
+      const c = new pg.Client({ connectionString: pgUrl });
       await c.connect();
       await c.query(`drop schema if exists ${schema} cascade`);
       await c.end();
@@ -69,7 +70,7 @@ export interface TestApp extends App {
 
 export function testConfig(overrides: Partial<Config> = {}, dataDir = os.tmpdir()): Config {
   return {
-    ...loadConfig({ PIGEON_DATA_DIR: dataDir, PIGEON_LOG_LEVEL: 'silent', PIGEON_DEMO: 'false' }),
+    ...loadConfig({ PIGEON_DATA_DIR: dataDir, PIGEON_LOG_LEVEL: 'silent' }),
     jwtSecret: 'test-secret-test-secret-test-secret-0123456789',
     ...overrides,
   };

@@ -32,7 +32,8 @@ export const systemModule: Module = {
         ok({
           name: 'Pigeon',
           version: '0.1.0',
-          demo: ctx.config.demo === true,
+          // Demo mode (built-in simulators and a seeded tenant) arrives with the first-run issue.
+          demo: false,
           locales: ['zh-CN', 'en-US'],
           database: ctx.dialect,
         }),
