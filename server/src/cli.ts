@@ -5,6 +5,8 @@ import { openDatabase } from './platform/db/database.js';
 import { migrateToLatest } from './platform/db/migrator.js';
 import { startServer } from './server.js';
 import { cliCommands } from './cli-commands.js';
+import { AppError } from './platform/http/errors.js';
+import { translate } from './platform/i18n/i18n.js';
 
 function configOrExit(): Config {
   try {
@@ -59,6 +61,19 @@ for (const add of cliCommands) {
 }
 
 program.parseAsync(process.argv).catch((err: unknown) => {
-  process.stderr.write(`pigeon: ${err instanceof Error ? err.message : String(err)}\n`);
+  process.stderr.write(`pigeon: ${describeError(err)}\n`);
   process.exit(1);
 });
+
+/** One readable line: an AppError in the operator's words, with its field errors. */
+function describeError(err: unknown): string {
+  if (err instanceof AppError) {
+    const fields = err.fieldErrors.map(
+      (f) => `${f.field} ${f.message ?? translate(`field.${f.reason}`, 'en-US', f.params ?? {})}`,
+    );
+    return err.code === 'VALIDATION_FAILED'
+      ? translate('VALIDATION_FAILED', 'en-US', { summary: fields.join('; ') })
+      : translate(err.code, 'en-US', err.params);
+  }
+  return err instanceof Error ? err.message : String(err);
+}

@@ -91,8 +91,11 @@ export async function createTestApp(
     serveWeb: opts.serveWeb ?? false,
   })) as TestApp;
   app.testDb = testDb;
-  app.addHook('onClose', async () => {
+  // Drop the database after every close hook of the app has run (they may still write).
+  const close = app.close.bind(app);
+  app.close = (async () => {
+    await close();
     await testDb.drop();
-  });
+  }) as unknown as typeof app.close;
   return app;
 }
