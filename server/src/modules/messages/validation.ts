@@ -1,0 +1,94 @@
+// Message validation (MS-2): recipients (E.164 through libphonenumber with country and number
+// type kept; e-mail addresses), SMS content (GSM-7 vs UCS-2, segments, the account's maximum
+// parts — counted, never truncated). Pure functions: the send path calls them per item and
+// turns a failed check into a per-item rejection with a stable reason code.
+import { parsePhoneNumberFromString, type NumberType } from 'libphonenumber-js/max';
+import { defineReason } from '../../platform/http/errors.js';
+import { describeText, type TextDescription } from '../../lib/sms/index.js';
+
+export const REASONS = {
+  invalidNumber: defineReason(
+    'invalid_number',
+    'is not a valid phone number in international format (E.164, e.g. +447912345678)',
+    '不是有效的国际格式手机号码（E.164，例如 +8613800138000）',
+  ),
+  countryNotAllowed: defineReason(
+    'country_not_allowed',
+    'is in {country}, which this sending account may not send to',
+    '属于 {country}，该发送账号不允许发送到此国家/地区',
+  ),
+  invalidEmail: defineReason('invalid_email', 'is not a valid e-mail address', '不是有效的电子邮件地址'),
+  emptyText: defineReason('empty_text', 'must not be empty', '不能为空'),
+  tooManyParts: defineReason(
+    'too_many_parts',
+    'needs {segments} SMS parts ({encoding}); this account allows at most {max}',
+    '需要 {segments} 条短信分段（{encoding}），该账号最多允许 {max} 段',
+  ),
+};
+
+export interface PhoneRecipient {
+  /** E.164 with the leading "+". */
+  to: string;
+  /** ISO 3166-1 alpha-2. */
+  country: string;
+  numberType: NumberType | 'UNKNOWN';
+}
+
+export type Check<T> =
+  { ok: true; value: T } | { ok: false; reason: string; params?: Record<string, unknown> };
+
+/**
+ * Parses an SMS recipient. Only international numbers are accepted (a leading "+" or "00");
+ * national formats are ambiguous without a default country.
+ */
+export function parsePhoneRecipient(
+  raw: string,
+  allowedCountries: readonly string[] = [],
+): Check<PhoneRecipient> {
+  const cleaned = raw.trim().replace(/[\s().-]/g, '');
+  const intl = cleaned.startsWith('00') ? `+${cleaned.slice(2)}` : cleaned;
+  if (!/^\+\d{6,15}$/.test(intl)) {
+    return { ok: false, reason: REASONS.invalidNumber };
+  }
+  const parsed = parsePhoneNumberFromString(intl);
+  if (!parsed || !parsed.isValid() || !parsed.country) {
+    return { ok: false, reason: REASONS.invalidNumber };
+  }
+  if (allowedCountries.length > 0 && !allowedCountries.includes(parsed.country)) {
+    return { ok: false, reason: REASONS.countryNotAllowed, params: { country: parsed.country } };
+  }
+  return {
+    ok: true,
+    value: { to: parsed.number, country: parsed.country, numberType: parsed.getType() ?? 'UNKNOWN' },
+  };
+}
+
+// Deliberately simpler than RFC 5322: what real mailboxes use, with a dotted domain.
+const EMAIL =
+  /^[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]{1,64}@(?=.{1,253}$)[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)+$/;
+
+export function parseEmailRecipient(raw: string): Check<string> {
+  const address = raw.trim();
+  const [local = ''] = address.split('@');
+  if (!EMAIL.test(address) || local.startsWith('.') || local.endsWith('.') || local.includes('..')) {
+    return { ok: false, reason: REASONS.invalidEmail };
+  }
+  const at = address.lastIndexOf('@');
+  return { ok: true, value: `${address.slice(0, at)}@${address.slice(at + 1).toLowerCase()}` };
+}
+
+/** Describes SMS content and refuses a text needing more parts than the account allows. */
+export function checkSmsText(text: string, maxParts: number, smartEncoding = false): Check<TextDescription> {
+  if (text.length === 0) {
+    return { ok: false, reason: REASONS.emptyText };
+  }
+  const d = describeText(text, { smartEncoding });
+  if (d.segments > maxParts) {
+    return {
+      ok: false,
+      reason: REASONS.tooManyParts,
+      params: { segments: d.segments, encoding: d.encoding, max: maxParts },
+    };
+  }
+  return { ok: true, value: d };
+}
