@@ -6,7 +6,7 @@ import { enumCheck, id, money, timestamp } from '../src/platform/db/dialects.js'
 export async function up(db: Kysely<unknown>): Promise<void> {
   await db.schema
     .createTable('providers')
-    .addColumn('id', id, (c) => c.primaryKey())
+    .addColumn('id', id, (c) => c.primaryKey().notNull())
     .addColumn('name', 'text', (c) => c.notNull().unique())
     .addColumn('channel', 'text', (c) => c.notNull().check(enumCheck('channel', ['sms', 'email', 'webhook'])))
     .addColumn('type', 'text', (c) => c.notNull().check(enumCheck('type', ['smpp', 'smtp', 'http'])))
@@ -40,7 +40,7 @@ export async function up(db: Kysely<unknown>): Promise<void> {
 
   await db.schema
     .createTable('provider_costs')
-    .addColumn('id', id, (c) => c.primaryKey())
+    .addColumn('id', id, (c) => c.primaryKey().notNull())
     .addColumn('provider_id', id, (c) => c.notNull().references('providers.id').onDelete('cascade'))
     .addColumn('country', 'text', (c) => c.notNull())
     .addColumn('currency', 'text', (c) => c.notNull())
@@ -53,7 +53,7 @@ export async function up(db: Kysely<unknown>): Promise<void> {
   // No foreign key: the history of a provider outlives the provider.
   await db.schema
     .createTable('provider_status_logs')
-    .addColumn('id', id, (c) => c.primaryKey())
+    .addColumn('id', id, (c) => c.primaryKey().notNull())
     .addColumn('provider_id', id, (c) => c.notNull())
     .addColumn('from_state', 'text', (c) => c.notNull())
     .addColumn('to_state', 'text', (c) => c.notNull())

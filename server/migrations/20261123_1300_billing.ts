@@ -60,14 +60,18 @@ export async function up(db: Kysely<unknown>): Promise<void> {
 
   await db.schema
     .createTable('enterprise_plans')
-    .addColumn('enterprise_id', id, (c) => c.primaryKey().notNull().references('enterprises.id').onDelete('cascade'))
+    .addColumn('enterprise_id', id, (c) =>
+      c.primaryKey().notNull().references('enterprises.id').onDelete('cascade'),
+    )
     .addColumn('plan_id', id, (c) => c.notNull().references('price_plans.id').onDelete('restrict'))
     .addColumn('updated_at', timestamp, (c) => c.notNull())
     .execute();
 
   await db.schema
     .createTable('balances')
-    .addColumn('enterprise_id', id, (c) => c.primaryKey().notNull().references('enterprises.id').onDelete('restrict'))
+    .addColumn('enterprise_id', id, (c) =>
+      c.primaryKey().notNull().references('enterprises.id').onDelete('restrict'),
+    )
     .addColumn('balance', money, (c) => c.notNull().defaultTo(0))
     .addColumn('credit_limit', money, (c) => c.notNull().defaultTo(0))
     .addColumn('low_balance_threshold', money)
@@ -96,6 +100,11 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .createIndex('ledger_entries_enterprise_idx')
     .on('ledger_entries')
     .columns(['enterprise_id', 'created_at', 'id'])
+    .execute();
+  await db.schema
+    .createIndex('ledger_entries_created_idx')
+    .on('ledger_entries')
+    .columns(['created_at', 'id'])
     .execute();
   await db.schema
     .createIndex('ledger_entries_object_idx')
@@ -166,7 +175,11 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .addColumn('created_by', id)
     .addColumn('created_at', timestamp, (c) => c.notNull())
     .execute();
-  await db.schema.createIndex('bills_enterprise_idx').on('bills').columns(['enterprise_id', 'created_at']).execute();
+  await db.schema
+    .createIndex('bills_enterprise_idx')
+    .on('bills')
+    .columns(['enterprise_id', 'created_at'])
+    .execute();
 
   await db.schema
     .createTable('bill_items')

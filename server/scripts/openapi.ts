@@ -21,7 +21,6 @@ try {
       PIGEON_DATA_DIR: dataDir,
       PIGEON_DATABASE_URL: `sqlite:${path.join(dataDir, 'pigeon.db')}`,
       PIGEON_LOG_LEVEL: 'silent',
-      PIGEON_DEMO: 'false',
     }),
     jwtSecret: crypto.randomBytes(32).toString('hex'),
   };

@@ -5,6 +5,9 @@ import type { AppContext } from '../context.js';
 import { systemModule } from './system/system.module.js';
 import { identityModule } from './identity/identity.module.js';
 import { customersModule } from './customers/customers.module.js';
+import { providersModule } from './providers/providers.module.js';
+import { routingModule } from './routing/routing.module.js';
+import { billingModule } from './billing/billing.module.js';
 
 export interface Module {
   name: string;
@@ -12,4 +15,11 @@ export interface Module {
 }
 
 // identity comes first: it installs the guard and the audit hook every later route relies on.
-export const modules: Module[] = [identityModule, systemModule, customersModule];
+export const modules: Module[] = [
+  identityModule,
+  systemModule,
+  customersModule,
+  routingModule,
+  providersModule,
+  billingModule,
+];

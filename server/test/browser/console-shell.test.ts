@@ -3,6 +3,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { launchBrowser, startConsoleServer, type ConsoleServer } from '../helpers/browser.js';
+import { signInAdmin } from '../helpers/identity.js';
 
 let server: ConsoleServer;
 let browser: Browser;
@@ -83,6 +84,36 @@ describe('console shell in a browser', () => {
       await page.getByTestId('not-found').waitFor();
       expect(await page.getByTestId('not-found').innerText()).toContain('Page not found');
       expect(new URL(page.url()).pathname).toBe('/no/such/page');
+    } finally {
+      await context.close();
+    }
+  });
+
+  it('relabels the side menu when the signed-in user switches language', async () => {
+    const admin = await signInAdmin(server.app);
+    const { context, page } = await freshPage();
+    try {
+      await page.goto(`${server.baseUrl}/login`);
+      await page.locator('input[autocomplete="username"]').fill(admin.username);
+      await page.locator('input[autocomplete="current-password"]').fill(admin.password);
+      await page.getByTestId('login-submit').click();
+      const menu = page.getByTestId('side-menu');
+      await menu.waitFor();
+      await menu.getByText('Identity & access').waitFor();
+      const english = await menu.innerText();
+      expect(english).toContain('Dashboard');
+      expect(english).toContain('Audit');
+
+      await chooseLanguage(page, '中文');
+      await menu.getByText('身份与权限').waitFor();
+      const chinese = await menu.innerText();
+      expect(chinese).toContain('审计');
+      expect(chinese).not.toContain('Identity & access');
+      expect(chinese).not.toContain('Dashboard');
+
+      await chooseLanguage(page, 'English');
+      await menu.getByText('Identity & access').waitFor();
+      expect(await menu.innerText()).not.toContain('身份与权限');
     } finally {
       await context.close();
     }

@@ -5,35 +5,24 @@
 import type { App } from '../../src/app.js';
 import { systemAuth } from '../../src/platform/auth/auth-context.js';
 import { identityServices } from '../../src/modules/identity/identity.module.js';
-import { newId } from '../../src/platform/ids.js';
+import { customersServices } from '../../src/modules/customers/customers.module.js';
 import { TEST_PASSWORD, uniqueName, userWithRoles, type SignedIn } from './identity.js';
+import { billingServices } from '../../src/modules/billing/billing.module.js';
 
 export async function createEnterprise(
   app: App,
-  overrides: { name?: string; currency?: string; timezone?: string } = {},
+  overrides: { name?: string; currency?: string; timezone?: string; requireSenderApproval?: boolean } = {},
 ): Promise<{ id: string }> {
-  const now = new Date().toISOString();
-  const id = newId();
-  await app.ctx.db
-    .insertInto('enterprises')
-    .values({
-      id,
-      name: overrides.name ?? uniqueName('Ent '),
-      contact_name: 'Contact',
-      contact_phone: '+8613800000000',
-      contact_email: 'contact@example.com',
-      status: 'active',
-      currency: overrides.currency ?? 'USD',
-      timezone: overrides.timezone ?? 'UTC',
-      trust_level: 'normal',
-      require_sender_approval: 0,
-      remark: '',
-      created_by: null,
-      created_at: now,
-      updated_at: now,
-    })
-    .execute();
-  return { id };
+  const created = await customersServices(app.ctx).enterprises.create(systemAuth('test'), {
+    name: overrides.name ?? uniqueName('Ent '),
+    contactName: 'Contact',
+    contactPhone: '+8613800000000',
+    contactEmail: 'contact@example.com',
+    currency: overrides.currency ?? 'USD',
+    timezone: overrides.timezone ?? 'UTC',
+    requireSenderApproval: overrides.requireSenderApproval ?? false,
+  });
+  return { id: created.id };
 }
 
 export async function createSendingAccount(
@@ -41,35 +30,12 @@ export async function createSendingAccount(
   enterpriseId: string,
   overrides: { name?: string } = {},
 ): Promise<{ id: string }> {
-  const now = new Date().toISOString();
-  const id = newId();
-  await app.ctx.db
-    .insertInto('sending_accounts')
-    .values({
-      id,
-      enterprise_id: enterpriseId,
-      name: overrides.name ?? uniqueName('acct '),
-      status: 'active',
-      daily_limit: 10_000,
-      allowed_channels: JSON.stringify(['sms', 'email']),
-      allowed_countries: '[]',
-      default_sender: null,
-      tps_limit: null,
-      max_parts: 10,
-      status_callback_url: null,
-      inbound_callback_url: null,
-      callback_secret: 'secret',
-      smpp_system_id: null,
-      smpp_password_hash: null,
-      smpp_max_binds: 4,
-      smpp_ip_allowlist: '[]',
-      smpp_id_format: 'hex',
-      created_by: null,
-      created_at: now,
-      updated_at: now,
-    })
-    .execute();
-  return { id };
+  const created = await customersServices(app.ctx).sendingAccounts.create(systemAuth('test'), {
+    enterpriseId,
+    name: overrides.name ?? uniqueName('acct '),
+    allowedChannels: ['sms', 'email'],
+  });
+  return { id: created.id };
 }
 
 export interface Tenant {
@@ -108,5 +74,37 @@ export const tenantResourceFactories: Record<string, (app: App, tenant: Tenant) 
     return created.id;
   },
   enterprise: async (_app, tenant) => tenant.enterpriseId,
-  sending_account: async (_app, tenant) => tenant.sendingAccountId,
+  sending_account: async (app, tenant) => (await createSendingAccount(app, tenant.enterpriseId)).id,
+  sender: async (app, tenant) => {
+    const created = await customersServices(app.ctx).senders.create(systemAuth('test'), {
+      enterpriseId: tenant.enterpriseId,
+      channel: 'sms',
+      value: `S${uniqueName('').slice(-9)}`.replace(/[^A-Za-z0-9]/g, 'x'),
+    });
+    return created.id;
+  },
+  sender_domain: async (app, tenant) => {
+    const created = await customersServices(app.ctx).senders.createDomain(systemAuth('test'), {
+      enterpriseId: tenant.enterpriseId,
+      domain: `${uniqueName('d').toLowerCase()}.example.com`,
+    });
+    return created.id;
+  },
+  quota: async (app, tenant) => {
+    const created = await billingServices(app.ctx).quotas.create(systemAuth('test'), {
+      sendingAccountId: (await createSendingAccount(app, tenant.enterpriseId)).id,
+      channel: 'sms',
+      period: 'none',
+      allowance: 10,
+    });
+    return created.id;
+  },
+  bill: async (app, tenant) => {
+    const created = await billingServices(app.ctx).bills.generate(systemAuth('test'), {
+      enterpriseId: tenant.enterpriseId,
+      from: '2026-01-01',
+      to: '2026-01-31',
+    });
+    return created.id;
+  },
 };

@@ -1148,6 +1148,3753 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/api/v1/billing/account-prices': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Per-account price overrides */
+    get: {
+      parameters: {
+        query: {
+          /** @description UUIDv7 id */
+          enterpriseId?: string;
+          /** @description Page number, from 1. */
+          page: number;
+          /** @description UUIDv7 id */
+          sendingAccountId?: string;
+          /** @description Items per page. */
+          size: number;
+        };
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: number;
+              data: {
+                channel: 'sms' | 'email' | 'inapp' | 'webhook';
+                country: string;
+                enterpriseId: string | null;
+                /**
+                 * Format: uuid
+                 * @description UUIDv7 id
+                 */
+                id: string;
+                networkPrefix: string;
+                planId: string | null;
+                /** @description Price per segment or message (micro-units) */
+                price: number;
+                sendingAccountId: string | null;
+                /** Format: date-time */
+                updatedAt: string;
+              }[];
+              message: string;
+              pagination: {
+                page: number;
+                pages: number;
+                size: number;
+                total: number;
+              };
+              /** Format: date-time */
+              timestamp: string;
+            };
+          };
+        };
+      };
+    };
+    /** Set a per-account price override (creates or replaces) */
+    put: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            channel: 'sms' | 'email' | 'inapp' | 'webhook';
+            /** @description ISO 3166 alpha-2 */
+            country: string;
+            networkPrefix?: string;
+            /** @description Micro-units per segment or message */
+            price: number;
+            /**
+             * Format: uuid
+             * @description UUIDv7 id
+             */
+            sendingAccountId: string;
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              /** @example 200 */
+              code: number;
+              data: {
+                channel: 'sms' | 'email' | 'inapp' | 'webhook';
+                country: string;
+                enterpriseId: string | null;
+                /**
+                 * Format: uuid
+                 * @description UUIDv7 id
+                 */
+                id: string;
+                networkPrefix: string;
+                planId: string | null;
+                /** @description Price per segment or message (micro-units) */
+                price: number;
+                sendingAccountId: string | null;
+                /** Format: date-time */
+                updatedAt: string;
+              };
+              message: string;
+              /** Format: date-time */
+              timestamp: string;
+            };
+          };
+        };
+      };
+    };
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/billing/account-prices/{id}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    post?: never;
+    /** Remove a per-account price override */
+    delete: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          /** @description UUIDv7 id */
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              /** @example 200 */
+              code: number;
+              data: {
+                done: boolean;
+              };
+              message: string;
+              /** Format: date-time */
+              timestamp: string;
+            };
+          };
+        };
+      };
+    };
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/billing/adjustments': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Adjust a balance by a signed amount with a reason */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            /** @description Signed micro-units; not zero */
+            amount: number;
+            /**
+             * Format: uuid
+             * @description UUIDv7 id
+             */
+            enterpriseId: string;
+            reason: string;
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              /** @example 200 */
+              code: number;
+              data: {
+                /** @description Signed amount (micro-units) */
+                amount: number;
+                /** @description Balance after this entry (micro-units) */
+                balanceAfter: number;
+                channel: string | null;
+                country: string | null;
+                /** Format: date-time */
+                createdAt: string;
+                createdBy: string | null;
+                /**
+                 * Format: uuid
+                 * @description UUIDv7 id
+                 */
+                enterpriseId: string;
+                entryType: 'recharge' | 'charge' | 'refund' | 'adjustment' | 'reservation' | 'release';
+                /**
+                 * Format: uuid
+                 * @description UUIDv7 id
+                 */
+                id: string;
+                method: string | null;
+                note: string;
+                objectId: string | null;
+                objectType: string | null;
+                quantity: number;
+                reference: string | null;
+              };
+              message: string;
+              /** Format: date-time */
+              timestamp: string;
+            };
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/billing/balance-settings': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    /** Set the credit limit and low-balance threshold of an enterprise */
+    put: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            creditLimit?: number;
+            /**
+             * Format: uuid
+             * @description UUIDv7 id
+             */
+            enterpriseId: string;
+            lowBalanceThreshold?: number | null;
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              /** @example 200 */
+              code: number;
+              data: {
+                /** @description Balance plus credit limit (micro-units) */
+                available: number;
+                /** @description Balance (micro-units) */
+                balance: number;
+                /** @description How far below zero the balance may go (micro-units) */
+                creditLimit: number;
+                currency: string;
+                /**
+                 * Format: uuid
+                 * @description UUIDv7 id
+                 */
+                enterpriseId: string;
+                enterpriseName: string;
+                lowBalanceThreshold: number | null;
+                /** Format: date-time */
+                updatedAt: string | null;
+              };
+              message: string;
+              /** Format: date-time */
+              timestamp: string;
+            };
+          };
+        };
+      };
+    };
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/billing/balances': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Balances of enterprises (customers see their own) */
+    get: {
+      parameters: {
+        query: {
+          /** @description Only balances below this amount */
+          below?: number;
+          /** @description Page number, from 1. */
+          page: number;
+          /** @description Items per page. */
+          size: number;
+        };
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: number;
+              data: {
+                /** @description Balance plus credit limit (micro-units) */
+                available: number;
+                /** @description Balance (micro-units) */
+                balance: number;
+                /** @description How far below zero the balance may go (micro-units) */
+                creditLimit: number;
+                currency: string;
+                /**
+                 * Format: uuid
+                 * @description UUIDv7 id
+                 */
+                enterpriseId: string;
+                enterpriseName: string;
+                lowBalanceThreshold: number | null;
+                /** Format: date-time */
+                updatedAt: string | null;
+              }[];
+              message: string;
+              pagination: {
+                page: number;
+                pages: number;
+                size: number;
+                total: number;
+              };
+              /** Format: date-time */
+              timestamp: string;
+            };
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/billing/balances/{id}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** The balance of one enterprise (id = enterprise id) */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          /** @description UUIDv7 id */
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              /** @example 200 */
+              code: number;
+              data: {
+                /** @description Balance plus credit limit (micro-units) */
+                available: number;
+                /** @description Balance (micro-units) */
+                balance: number;
+                /** @description How far below zero the balance may go (micro-units) */
+                creditLimit: number;
+                currency: string;
+                /**
+                 * Format: uuid
+                 * @description UUIDv7 id
+                 */
+                enterpriseId: string;
+                enterpriseName: string;
+                lowBalanceThreshold: number | null;
+                /** Format: date-time */
+                updatedAt: string | null;
+              };
+              message: string;
+              /** Format: date-time */
+              timestamp: string;
+            };
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/billing/balances/{id}/check': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Checks that the balance equals the sum of the ledger */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          /** @description UUIDv7 id */
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              /** @example 200 */
+              code: number;
+              data: {
+                balance: number;
+                consistent: boolean;
+                /**
+                 * Format: uuid
+                 * @description UUIDv7 id
+                 */
+                enterpriseId: string;
+                entries: number;
+                lastBalanceAfter: number | null;
+                ledgerSum: number;
+              };
+              message: string;
+              /** Format: date-time */
+              timestamp: string;
+            };
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/billing/bills': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Bills */
+    get: {
+      parameters: {
+        query: {
+          /** @description UUIDv7 id */
+          enterpriseId?: string;
+          /** @description Page number, from 1. */
+          page: number;
+          /** @description Items per page. */
+          size: number;
+        };
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: number;
+              data: {
+                /** @description Charged (micro-units) */
+                charges: number;
+                /** Format: date-time */
+                createdAt: string;
+                currency: string;
+                /** Format: date-time */
+                endsAt: string;
+                /**
+                 * Format: uuid
+                 * @description UUIDv7 id
+                 */
+                enterpriseId: string;
+                /**
+                 * Format: uuid
+                 * @description UUIDv7 id
+                 */
+                id: string;
+                periodFrom: string;
+                periodTo: string;
+                /** @description Refunded (micro-units) */
+                refunds: number;
+                /** Format: date-time */
+                startsAt: string;
+                timezone: string;
+                /** @description Charges minus refunds (micro-units) */
+                total: number;
+              }[];
+              message: string;
+              pagination: {
+                page: number;
+                pages: number;
+                size: number;
+                total: number;
+              };
+              /** Format: date-time */
+              timestamp: string;
+            };
+          };
+        };
+      };
+    };
+    put?: never;
+    /** Generate an enterprise's statement for a period (dates in its time zone, inclusive) */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            /**
+             * Format: uuid
+             * @description UUIDv7 id
+             */
+            enterpriseId: string;
+            /**
+             * Format: date
+             * @description YYYY-MM-DD
+             */
+            from: string;
+            /**
+             * Format: date
+             * @description YYYY-MM-DD
+             */
+            to: string;
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              /** @example 200 */
+              code: number;
+              data: {
+                /** @description Charged (micro-units) */
+                charges: number;
+                /** Format: date-time */
+                createdAt: string;
+                currency: string;
+                /** Format: date-time */
+                endsAt: string;
+                /**
+                 * Format: uuid
+                 * @description UUIDv7 id
+                 */
+                enterpriseId: string;
+                /**
+                 * Format: uuid
+                 * @description UUIDv7 id
+                 */
+                id: string;
+                items: {
+                  channel: string;
+                  charges: number;
+                  country: string;
+                  messages: number;
+                  quantity: number;
+                  refunds: number;
+                  total: number;
+                }[];
+                periodFrom: string;
+                periodTo: string;
+                /** @description Refunded (micro-units) */
+                refunds: number;
+                /** Format: date-time */
+                startsAt: string;
+                timezone: string;
+                /** @description Charges minus refunds (micro-units) */
+                total: number;
+              };
+              message: string;
+              /** Format: date-time */
+              timestamp: string;
+            };
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/billing/bills/{id}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** One bill with its line items */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          /** @description UUIDv7 id */
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              /** @example 200 */
+              code: number;
+              data: {
+                /** @description Charged (micro-units) */
+                charges: number;
+                /** Format: date-time */
+                createdAt: string;
+                currency: string;
+                /** Format: date-time */
+                endsAt: string;
+                /**
+                 * Format: uuid
+                 * @description UUIDv7 id
+                 */
+                enterpriseId: string;
+                /**
+                 * Format: uuid
+                 * @description UUIDv7 id
+                 */
+                id: string;
+                items: {
+                  channel: string;
+                  charges: number;
+                  country: string;
+                  messages: number;
+                  quantity: number;
+                  refunds: number;
+                  total: number;
+                }[];
+                periodFrom: string;
+                periodTo: string;
+                /** @description Refunded (micro-units) */
+                refunds: number;
+                /** Format: date-time */
+                startsAt: string;
+                timezone: string;
+                /** @description Charges minus refunds (micro-units) */
+                total: number;
+              };
+              message: string;
+              /** Format: date-time */
+              timestamp: string;
+            };
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/billing/bills/{id}/export': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Download a bill as CSV or XLSX */
+    get: {
+      parameters: {
+        query: {
+          format: 'csv' | 'xlsx';
+        };
+        header?: never;
+        path: {
+          /** @description UUIDv7 id */
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content?: never;
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/billing/ledger': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Ledger entries, newest first (cursor pagination) */
+    get: {
+      parameters: {
+        query: {
+          /** @description Opaque cursor from the previous page. */
+          cursor?: string;
+          /** @description UUIDv7 id */
+          enterpriseId?: string;
+          entryType?: 'recharge' | 'charge' | 'refund' | 'adjustment' | 'reservation' | 'release';
+          from?: string;
+          objectId?: string;
+          /** @description Items per page. */
+          size: number;
+          to?: string;
+        };
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: number;
+              data: {
+                /** @description Signed amount (micro-units) */
+                amount: number;
+                /** @description Balance after this entry (micro-units) */
+                balanceAfter: number;
+                channel: string | null;
+                country: string | null;
+                /** Format: date-time */
+                createdAt: string;
+                createdBy: string | null;
+                /**
+                 * Format: uuid
+                 * @description UUIDv7 id
+                 */
+                enterpriseId: string;
+                entryType: 'recharge' | 'charge' | 'refund' | 'adjustment' | 'reservation' | 'release';
+                /**
+                 * Format: uuid
+                 * @description UUIDv7 id
+                 */
+                id: string;
+                method: string | null;
+                note: string;
+                objectId: string | null;
+                objectType: string | null;
+                quantity: number;
+                reference: string | null;
+              }[];
+              message: string;
+              pagination: {
+                nextCursor: string | null;
+                size: number;
+              };
+              /** Format: date-time */
+              timestamp: string;
+            };
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/billing/plan-assignments': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    /** Assign a price plan to an enterprise (null: the default plan applies) */
+    put: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            /**
+             * Format: uuid
+             * @description UUIDv7 id
+             */
+            enterpriseId: string;
+            /**
+             * Format: uuid
+             * @description UUIDv7 id
+             */
+            planId: string | null;
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              /** @example 200 */
+              code: number;
+              data: {
+                /**
+                 * Format: uuid
+                 * @description UUIDv7 id
+                 */
+                enterpriseId: string;
+                planId: string | null;
+              };
+              message: string;
+              /** Format: date-time */
+              timestamp: string;
+            };
+          };
+        };
+      };
+    };
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/billing/plan-assignments/{id}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** The plan assigned to an enterprise (id = enterprise id) */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          /** @description UUIDv7 id */
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              /** @example 200 */
+              code: number;
+              data: {
+                /**
+                 * Format: uuid
+                 * @description UUIDv7 id
+                 */
+                enterpriseId: string;
+                planId: string | null;
+              };
+              message: string;
+              /** Format: date-time */
+              timestamp: string;
+            };
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/billing/plans': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Price plans */
+    get: {
+      parameters: {
+        query: {
+          /** @description Page number, from 1. */
+          page: number;
+          /** @description Items per page. */
+          size: number;
+        };
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: number;
+              data: {
+                /** Format: date-time */
+                createdAt: string;
+                currency: string;
+                description: string;
+                /**
+                 * Format: uuid
+                 * @description UUIDv7 id
+                 */
+                id: string;
+                isDefault: boolean;
+                name: string;
+                refundOnFailure: boolean;
+                /** Format: date-time */
+                updatedAt: string;
+              }[];
+              message: string;
+              pagination: {
+                page: number;
+                pages: number;
+                size: number;
+                total: number;
+              };
+              /** Format: date-time */
+              timestamp: string;
+            };
+          };
+        };
+      };
+    };
+    put?: never;
+    /** Create a price plan */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            /** @description ISO 4217 */
+            currency: string;
+            description?: string;
+            isDefault?: boolean;
+            name: string;
+            refundOnFailure?: boolean;
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              /** @example 200 */
+              code: number;
+              data: {
+                /** Format: date-time */
+                createdAt: string;
+                currency: string;
+                description: string;
+                /**
+                 * Format: uuid
+                 * @description UUIDv7 id
+                 */
+                id: string;
+                isDefault: boolean;
+                name: string;
+                refundOnFailure: boolean;
+                /** Format: date-time */
+                updatedAt: string;
+              };
+              message: string;
+              /** Format: date-time */
+              timestamp: string;
+            };
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/billing/plans/{id}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** One price plan */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          /** @description UUIDv7 id */
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              /** @example 200 */
+              code: number;
+              data: {
+                /** Format: date-time */
+                createdAt: string;
+                currency: string;
+                description: string;
+                /**
+                 * Format: uuid
+                 * @description UUIDv7 id
+                 */
+                id: string;
+                isDefault: boolean;
+                name: string;
+                refundOnFailure: boolean;
+                /** Format: date-time */
+                updatedAt: string;
+              };
+              message: string;
+              /** Format: date-time */
+              timestamp: string;
+            };
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    /** Delete a price plan that is neither default nor assigned */
+    delete: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          /** @description UUIDv7 id */
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              /** @example 200 */
+              code: number;
+              data: {
+                done: boolean;
+              };
+              message: string;
+              /** Format: date-time */
+              timestamp: string;
+            };
+          };
+        };
+      };
+    };
+    options?: never;
+    head?: never;
+    /** Update a price plan */
+    patch: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          /** @description UUIDv7 id */
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            description?: string;
+            isDefault?: boolean;
+            name?: string;
+            refundOnFailure?: boolean;
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              /** @example 200 */
+              code: number;
+              data: {
+                /** Format: date-time */
+                createdAt: string;
+                currency: string;
+                description: string;
+                /**
+                 * Format: uuid
+                 * @description UUIDv7 id
+                 */
+                id: string;
+                isDefault: boolean;
+                name: string;
+                refundOnFailure: boolean;
+                /** Format: date-time */
+                updatedAt: string;
+              };
+              message: string;
+              /** Format: date-time */
+              timestamp: string;
+            };
+          };
+        };
+      };
+    };
+    trace?: never;
+  };
+  '/api/v1/billing/plans/{id}/prices': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Prices of a plan */
+    get: {
+      parameters: {
+        query: {
+          channel?: 'sms' | 'email' | 'inapp' | 'webhook';
+          country?: string;
+          /** @description Page number, from 1. */
+          page: number;
+          /** @description Items per page. */
+          size: number;
+        };
+        header?: never;
+        path: {
+          /** @description UUIDv7 id */
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: number;
+              data: {
+                channel: 'sms' | 'email' | 'inapp' | 'webhook';
+                country: string;
+                enterpriseId: string | null;
+                /**
+                 * Format: uuid
+                 * @description UUIDv7 id
+                 */
+                id: string;
+                networkPrefix: string;
+                planId: string | null;
+                /** @description Price per segment or message (micro-units) */
+                price: number;
+                sendingAccountId: string | null;
+                /** Format: date-time */
+                updatedAt: string;
+              }[];
+              message: string;
+              pagination: {
+                page: number;
+                pages: number;
+                size: number;
+                total: number;
+              };
+              /** Format: date-time */
+              timestamp: string;
+            };
+          };
+        };
+      };
+    };
+    put?: never;
+    /** Add a price to a plan */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          /** @description UUIDv7 id */
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            channel: 'sms' | 'email' | 'inapp' | 'webhook';
+            /** @description ISO 3166 alpha-2 */
+            country: string;
+            networkPrefix?: string;
+            /** @description Micro-units per segment or message */
+            price: number;
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              /** @example 200 */
+              code: number;
+              data: {
+                channel: 'sms' | 'email' | 'inapp' | 'webhook';
+                country: string;
+                enterpriseId: string | null;
+                /**
+                 * Format: uuid
+                 * @description UUIDv7 id
+                 */
+                id: string;
+                networkPrefix: string;
+                planId: string | null;
+                /** @description Price per segment or message (micro-units) */
+                price: number;
+                sendingAccountId: string | null;
+                /** Format: date-time */
+                updatedAt: string;
+              };
+              message: string;
+              /** Format: date-time */
+              timestamp: string;
+            };
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/billing/plans/{id}/prices/export': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** The rate card as CSV (import format) */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          /** @description UUIDv7 id */
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content?: never;
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/billing/plans/{id}/prices/import': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Import a rate card CSV (channel,country,network_prefix,price); all or nothing */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          /** @description UUIDv7 id */
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            /** @description channel,country,network_prefix,price */
+            csv: string;
+            /** @default replace */
+            mode: 'replace' | 'merge';
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              /** @example 200 */
+              code: number;
+              data: {
+                imported: number;
+                mode: 'replace' | 'merge';
+              };
+              message: string;
+              /** Format: date-time */
+              timestamp: string;
+            };
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/billing/prices/{id}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    post?: never;
+    /** Remove a plan price */
+    delete: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          /** @description UUIDv7 id */
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              /** @example 200 */
+              code: number;
+              data: {
+                done: boolean;
+              };
+              message: string;
+              /** Format: date-time */
+              timestamp: string;
+            };
+          };
+        };
+      };
+    };
+    options?: never;
+    head?: never;
+    /** Change a plan price */
+    patch: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          /** @description UUIDv7 id */
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            price: number;
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              /** @example 200 */
+              code: number;
+              data: {
+                channel: 'sms' | 'email' | 'inapp' | 'webhook';
+                country: string;
+                enterpriseId: string | null;
+                /**
+                 * Format: uuid
+                 * @description UUIDv7 id
+                 */
+                id: string;
+                networkPrefix: string;
+                planId: string | null;
+                /** @description Price per segment or message (micro-units) */
+                price: number;
+                sendingAccountId: string | null;
+                /** Format: date-time */
+                updatedAt: string;
+              };
+              message: string;
+              /** Format: date-time */
+              timestamp: string;
+            };
+          };
+        };
+      };
+    };
+    trace?: never;
+  };
+  '/api/v1/billing/quotas': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Quotas */
+    get: {
+      parameters: {
+        query: {
+          channel?: 'sms' | 'email' | 'inapp' | 'webhook';
+          /** @description UUIDv7 id */
+          enterpriseId?: string;
+          /** @description Page number, from 1. */
+          page: number;
+          /** @description UUIDv7 id */
+          sendingAccountId?: string;
+          /** @description Items per page. */
+          size: number;
+        };
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: number;
+              data: {
+                allowance: number;
+                channel: 'sms' | 'email' | 'inapp' | 'webhook';
+                /** Format: date-time */
+                createdAt: string;
+                /**
+                 * Format: uuid
+                 * @description UUIDv7 id
+                 */
+                enterpriseId: string;
+                /**
+                 * Format: uuid
+                 * @description UUIDv7 id
+                 */
+                id: string;
+                period: 'day' | 'month' | 'none';
+                periodStart: string;
+                remaining: number;
+                /**
+                 * Format: uuid
+                 * @description UUIDv7 id
+                 */
+                sendingAccountId: string;
+                /** Format: date-time */
+                updatedAt: string;
+                used: number;
+              }[];
+              message: string;
+              pagination: {
+                page: number;
+                pages: number;
+                size: number;
+                total: number;
+              };
+              /** Format: date-time */
+              timestamp: string;
+            };
+          };
+        };
+      };
+    };
+    put?: never;
+    /** Allocate a quota to a sending account and channel */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            allowance: number;
+            channel: 'sms' | 'email' | 'inapp' | 'webhook';
+            period: 'day' | 'month' | 'none';
+            /**
+             * Format: uuid
+             * @description UUIDv7 id
+             */
+            sendingAccountId: string;
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              /** @example 200 */
+              code: number;
+              data: {
+                allowance: number;
+                channel: 'sms' | 'email' | 'inapp' | 'webhook';
+                /** Format: date-time */
+                createdAt: string;
+                /**
+                 * Format: uuid
+                 * @description UUIDv7 id
+                 */
+                enterpriseId: string;
+                /**
+                 * Format: uuid
+                 * @description UUIDv7 id
+                 */
+                id: string;
+                period: 'day' | 'month' | 'none';
+                periodStart: string;
+                remaining: number;
+                /**
+                 * Format: uuid
+                 * @description UUIDv7 id
+                 */
+                sendingAccountId: string;
+                /** Format: date-time */
+                updatedAt: string;
+                used: number;
+              };
+              message: string;
+              /** Format: date-time */
+              timestamp: string;
+            };
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/billing/quotas/{id}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** One quota */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          /** @description UUIDv7 id */
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              /** @example 200 */
+              code: number;
+              data: {
+                allowance: number;
+                channel: 'sms' | 'email' | 'inapp' | 'webhook';
+                /** Format: date-time */
+                createdAt: string;
+                /**
+                 * Format: uuid
+                 * @description UUIDv7 id
+                 */
+                enterpriseId: string;
+                /**
+                 * Format: uuid
+                 * @description UUIDv7 id
+                 */
+                id: string;
+                period: 'day' | 'month' | 'none';
+                periodStart: string;
+                remaining: number;
+                /**
+                 * Format: uuid
+                 * @description UUIDv7 id
+                 */
+                sendingAccountId: string;
+                /** Format: date-time */
+                updatedAt: string;
+                used: number;
+              };
+              message: string;
+              /** Format: date-time */
+              timestamp: string;
+            };
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    /** Remove a quota */
+    delete: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          /** @description UUIDv7 id */
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              /** @example 200 */
+              code: number;
+              data: {
+                done: boolean;
+              };
+              message: string;
+              /** Format: date-time */
+              timestamp: string;
+            };
+          };
+        };
+      };
+    };
+    options?: never;
+    head?: never;
+    /** Change a quota (allowance, period, reset) */
+    patch: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          /** @description UUIDv7 id */
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            allowance?: number;
+            period?: 'day' | 'month' | 'none';
+            resetUsed?: boolean;
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              /** @example 200 */
+              code: number;
+              data: {
+                allowance: number;
+                channel: 'sms' | 'email' | 'inapp' | 'webhook';
+                /** Format: date-time */
+                createdAt: string;
+                /**
+                 * Format: uuid
+                 * @description UUIDv7 id
+                 */
+                enterpriseId: string;
+                /**
+                 * Format: uuid
+                 * @description UUIDv7 id
+                 */
+                id: string;
+                period: 'day' | 'month' | 'none';
+                periodStart: string;
+                remaining: number;
+                /**
+                 * Format: uuid
+                 * @description UUIDv7 id
+                 */
+                sendingAccountId: string;
+                /** Format: date-time */
+                updatedAt: string;
+                used: number;
+              };
+              message: string;
+              /** Format: date-time */
+              timestamp: string;
+            };
+          };
+        };
+      };
+    };
+    trace?: never;
+  };
+  '/api/v1/billing/quotas/{id}/logs': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** The log of a quota */
+    get: {
+      parameters: {
+        query: {
+          /** @description Page number, from 1. */
+          page: number;
+          /** @description Items per page. */
+          size: number;
+        };
+        header?: never;
+        path: {
+          /** @description UUIDv7 id */
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: number;
+              data: {
+                action: 'allocate' | 'deduct' | 'return' | 'reset';
+                allowanceAfter: number;
+                change: number;
+                /** Format: date-time */
+                createdAt: string;
+                /**
+                 * Format: uuid
+                 * @description UUIDv7 id
+                 */
+                id: string;
+                note: string;
+                objectId: string | null;
+                /**
+                 * Format: uuid
+                 * @description UUIDv7 id
+                 */
+                quotaId: string;
+                usedAfter: number;
+              }[];
+              message: string;
+              pagination: {
+                page: number;
+                pages: number;
+                size: number;
+                total: number;
+              };
+              /** Format: date-time */
+              timestamp: string;
+            };
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/billing/quotes': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Price a message for a sending account (reads only; not audited) */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            channel: 'sms' | 'email' | 'inapp' | 'webhook';
+            /** @description ISO 3166 alpha-2 */
+            country: string;
+            destination?: string;
+            segments: number;
+            /**
+             * Format: uuid
+             * @description UUIDv7 id
+             */
+            sendingAccountId: string;
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              /** @example 200 */
+              code: number;
+              data: {
+                amount: number;
+                currency: string;
+                planId: string | null;
+                source: 'account' | 'plan' | 'default';
+                unitPrice: number;
+              };
+              message: string;
+              /** Format: date-time */
+              timestamp: string;
+            };
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/billing/recharges': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Record a recharge (method, reference, note) */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            /** @description Micro-units */
+            amount: number;
+            /**
+             * Format: uuid
+             * @description UUIDv7 id
+             */
+            enterpriseId: string;
+            method: 'bank_transfer' | 'online' | 'cash' | 'credit_note' | 'other';
+            note?: string;
+            reference?: string;
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              /** @example 200 */
+              code: number;
+              data: {
+                /** @description Signed amount (micro-units) */
+                amount: number;
+                /** @description Balance after this entry (micro-units) */
+                balanceAfter: number;
+                channel: string | null;
+                country: string | null;
+                /** Format: date-time */
+                createdAt: string;
+                createdBy: string | null;
+                /**
+                 * Format: uuid
+                 * @description UUIDv7 id
+                 */
+                enterpriseId: string;
+                entryType: 'recharge' | 'charge' | 'refund' | 'adjustment' | 'reservation' | 'release';
+                /**
+                 * Format: uuid
+                 * @description UUIDv7 id
+                 */
+                id: string;
+                method: string | null;
+                note: string;
+                objectId: string | null;
+                objectType: string | null;
+                quantity: number;
+                reference: string | null;
+              };
+              message: string;
+              /** Format: date-time */
+              timestamp: string;
+            };
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/customers/domains': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** List registered e-mail sender domains */
+    get: {
+      parameters: {
+        query: {
+          /** @description UUIDv7 id */
+          enterpriseId?: string;
+          keyword?: string;
+          page: number;
+          size: number;
+        };
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: number;
+              data: {
+                /** Format: date-time */
+                createdAt: string;
+                domain: string;
+                /**
+                 * Format: uuid
+                 * @description UUIDv7 id
+                 */
+                enterpriseId: string;
+                /**
+                 * Format: uuid
+                 * @description UUIDv7 id
+                 */
+                id: string;
+                verified: boolean;
+              }[];
+              message: string;
+              pagination: {
+                page: number;
+                pages: number;
+                size: number;
+                total: number;
+              };
+              /** Format: date-time */
+              timestamp: string;
+            };
+          };
+        };
+      };
+    };
+    put?: never;
+    /** Register an e-mail sender domain */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            domain: string;
+            /**
+             * Format: uuid
+             * @description UUIDv7 id
+             */
+            enterpriseId?: string;
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              /** @example 200 */
+              code: number;
+              data: {
+                /** Format: date-time */
+                createdAt: string;
+                domain: string;
+                /**
+                 * Format: uuid
+                 * @description UUIDv7 id
+                 */
+                enterpriseId: string;
+                /**
+                 * Format: uuid
+                 * @description UUIDv7 id
+                 */
+                id: string;
+                verified: boolean;
+              };
+              message: string;
+              /** Format: date-time */
+              timestamp: string;
+            };
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/customers/domains/{id}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    post?: never;
+    /** Delete a domain (refused while e-mail senders use it) */
+    delete: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          /** @description UUIDv7 id */
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              /** @example 200 */
+              code: number;
+              data: {
+                done: boolean;
+              };
+              message: string;
+              /** Format: date-time */
+              timestamp: string;
+            };
+          };
+        };
+      };
+    };
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/customers/enterprises': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** List enterprises (search by name or contact; filter by status and trust level) */
+    get: {
+      parameters: {
+        query: {
+          /** @description Matches name and contact fields */
+          keyword?: string;
+          page: number;
+          size: number;
+          status?: 'active' | 'suspended';
+          trustLevel?: 'low' | 'normal' | 'high';
+        };
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: number;
+              data: {
+                contactEmail: string;
+                contactName: string;
+                contactPhone: string;
+                /** Format: date-time */
+                createdAt: string;
+                /** @description ISO 4217; every amount of this tenant is in micro-units of it */
+                currency: string;
+                /**
+                 * Format: uuid
+                 * @description UUIDv7 id
+                 */
+                id: string;
+                name: string;
+                remark: string;
+                requireSenderApproval: boolean;
+                status: 'active' | 'suspended';
+                /** @description IANA time zone */
+                timezone: string;
+                trustLevel: 'low' | 'normal' | 'high';
+                /** Format: date-time */
+                updatedAt: string;
+              }[];
+              message: string;
+              pagination: {
+                page: number;
+                pages: number;
+                size: number;
+                total: number;
+              };
+              /** Format: date-time */
+              timestamp: string;
+            };
+          };
+        };
+      };
+    };
+    put?: never;
+    /** Create an enterprise */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            contactEmail?: string;
+            contactName?: string;
+            contactPhone?: string;
+            currency?: string;
+            name: string;
+            remark?: string;
+            requireSenderApproval?: boolean;
+            timezone?: string;
+            trustLevel?: 'low' | 'normal' | 'high';
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              /** @example 200 */
+              code: number;
+              data: {
+                contactEmail: string;
+                contactName: string;
+                contactPhone: string;
+                /** Format: date-time */
+                createdAt: string;
+                /** @description ISO 4217; every amount of this tenant is in micro-units of it */
+                currency: string;
+                /**
+                 * Format: uuid
+                 * @description UUIDv7 id
+                 */
+                id: string;
+                name: string;
+                remark: string;
+                requireSenderApproval: boolean;
+                status: 'active' | 'suspended';
+                /** @description IANA time zone */
+                timezone: string;
+                trustLevel: 'low' | 'normal' | 'high';
+                /** Format: date-time */
+                updatedAt: string;
+              };
+              message: string;
+              /** Format: date-time */
+              timestamp: string;
+            };
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/customers/enterprises/{id}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** One enterprise */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          /** @description UUIDv7 id */
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              /** @example 200 */
+              code: number;
+              data: {
+                contactEmail: string;
+                contactName: string;
+                contactPhone: string;
+                /** Format: date-time */
+                createdAt: string;
+                /** @description ISO 4217; every amount of this tenant is in micro-units of it */
+                currency: string;
+                /**
+                 * Format: uuid
+                 * @description UUIDv7 id
+                 */
+                id: string;
+                name: string;
+                remark: string;
+                requireSenderApproval: boolean;
+                status: 'active' | 'suspended';
+                /** @description IANA time zone */
+                timezone: string;
+                trustLevel: 'low' | 'normal' | 'high';
+                /** Format: date-time */
+                updatedAt: string;
+              };
+              message: string;
+              /** Format: date-time */
+              timestamp: string;
+            };
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    /** Delete an enterprise; refused (409 with the reason) while it has sending accounts, users or a balance */
+    delete: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          /** @description UUIDv7 id */
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              /** @example 200 */
+              code: number;
+              data: {
+                done: boolean;
+              };
+              message: string;
+              /** Format: date-time */
+              timestamp: string;
+            };
+          };
+        };
+      };
+    };
+    options?: never;
+    head?: never;
+    /** Update an enterprise (customers may change contact details only) */
+    patch: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          /** @description UUIDv7 id */
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            contactEmail?: string;
+            contactName?: string;
+            contactPhone?: string;
+            currency?: string;
+            name?: string;
+            remark?: string;
+            requireSenderApproval?: boolean;
+            timezone?: string;
+            trustLevel?: 'low' | 'normal' | 'high';
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              /** @example 200 */
+              code: number;
+              data: {
+                contactEmail: string;
+                contactName: string;
+                contactPhone: string;
+                /** Format: date-time */
+                createdAt: string;
+                /** @description ISO 4217; every amount of this tenant is in micro-units of it */
+                currency: string;
+                /**
+                 * Format: uuid
+                 * @description UUIDv7 id
+                 */
+                id: string;
+                name: string;
+                remark: string;
+                requireSenderApproval: boolean;
+                status: 'active' | 'suspended';
+                /** @description IANA time zone */
+                timezone: string;
+                trustLevel: 'low' | 'normal' | 'high';
+                /** Format: date-time */
+                updatedAt: string;
+              };
+              message: string;
+              /** Format: date-time */
+              timestamp: string;
+            };
+          };
+        };
+      };
+    };
+    trace?: never;
+  };
+  '/api/v1/customers/enterprises/{id}/resume': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Resume a suspended enterprise */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          /** @description UUIDv7 id */
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              /** @example 200 */
+              code: number;
+              data: {
+                contactEmail: string;
+                contactName: string;
+                contactPhone: string;
+                /** Format: date-time */
+                createdAt: string;
+                /** @description ISO 4217; every amount of this tenant is in micro-units of it */
+                currency: string;
+                /**
+                 * Format: uuid
+                 * @description UUIDv7 id
+                 */
+                id: string;
+                name: string;
+                remark: string;
+                requireSenderApproval: boolean;
+                status: 'active' | 'suspended';
+                /** @description IANA time zone */
+                timezone: string;
+                trustLevel: 'low' | 'normal' | 'high';
+                /** Format: date-time */
+                updatedAt: string;
+              };
+              message: string;
+              /** Format: date-time */
+              timestamp: string;
+            };
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/customers/enterprises/{id}/sending': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Sending accounts of one enterprise */
+    get: {
+      parameters: {
+        query: {
+          /** @description UUIDv7 id */
+          enterpriseId?: string;
+          keyword?: string;
+          page: number;
+          size: number;
+          status?: 'active' | 'suspended';
+        };
+        header?: never;
+        path: {
+          /** @description UUIDv7 id */
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: number;
+              data: {
+                allowedChannels: ('sms' | 'email' | 'inapp' | 'webhook')[];
+                /** @description ISO 3166 alpha-2; empty = every country */
+                allowedCountries: string[];
+                /** Format: date-time */
+                createdAt: string;
+                dailyLimit: number;
+                defaultSender: string | null;
+                /**
+                 * Format: uuid
+                 * @description UUIDv7 id
+                 */
+                enterpriseId: string;
+                hasSmppPassword: boolean;
+                /**
+                 * Format: uuid
+                 * @description UUIDv7 id
+                 */
+                id: string;
+                inboundCallbackUrl: string | null;
+                maxParts: number;
+                name: string;
+                smppIdFormat: 'hex' | 'decimal';
+                smppIpAllowlist: string[];
+                smppMaxBinds: number;
+                smppSystemId: string | null;
+                status: 'active' | 'suspended';
+                statusCallbackUrl: string | null;
+                tpsLimit: number | null;
+                /** Format: date-time */
+                updatedAt: string;
+              }[];
+              message: string;
+              pagination: {
+                page: number;
+                pages: number;
+                size: number;
+                total: number;
+              };
+              /** Format: date-time */
+              timestamp: string;
+            };
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/customers/enterprises/{id}/suspend': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Suspend an enterprise: its sending stops and its API keys are refused */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          /** @description UUIDv7 id */
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              /** @example 200 */
+              code: number;
+              data: {
+                contactEmail: string;
+                contactName: string;
+                contactPhone: string;
+                /** Format: date-time */
+                createdAt: string;
+                /** @description ISO 4217; every amount of this tenant is in micro-units of it */
+                currency: string;
+                /**
+                 * Format: uuid
+                 * @description UUIDv7 id
+                 */
+                id: string;
+                name: string;
+                remark: string;
+                requireSenderApproval: boolean;
+                status: 'active' | 'suspended';
+                /** @description IANA time zone */
+                timezone: string;
+                trustLevel: 'low' | 'normal' | 'high';
+                /** Format: date-time */
+                updatedAt: string;
+              };
+              message: string;
+              /** Format: date-time */
+              timestamp: string;
+            };
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/customers/senders': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** List senders (filter by enterprise, channel, status) */
+    get: {
+      parameters: {
+        query: {
+          channel?: 'sms' | 'email';
+          /** @description UUIDv7 id */
+          enterpriseId?: string;
+          keyword?: string;
+          page: number;
+          size: number;
+          status?: 'pending' | 'approved' | 'rejected';
+        };
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: number;
+              data: {
+                channel: 'sms' | 'email';
+                /** Format: date-time */
+                createdAt: string;
+                /**
+                 * Format: uuid
+                 * @description UUIDv7 id
+                 */
+                enterpriseId: string;
+                /**
+                 * Format: uuid
+                 * @description UUIDv7 id
+                 */
+                id: string;
+                kind: 'alphanumeric' | 'numeric' | 'e164' | 'email';
+                /** Format: date-time */
+                reviewedAt: string | null;
+                reviewedBy: string | null;
+                reviewNote: string | null;
+                status: 'pending' | 'approved' | 'rejected';
+                /** Format: date-time */
+                updatedAt: string;
+                value: string;
+              }[];
+              message: string;
+              pagination: {
+                page: number;
+                pages: number;
+                size: number;
+                total: number;
+              };
+              /** Format: date-time */
+              timestamp: string;
+            };
+          };
+        };
+      };
+    };
+    put?: never;
+    /** Register a sender; a format that breaks a rule answers 422 naming the rule on field "value" */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            channel: 'sms' | 'email';
+            /**
+             * Format: uuid
+             * @description UUIDv7 id
+             */
+            enterpriseId?: string;
+            value: string;
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              /** @example 200 */
+              code: number;
+              data: {
+                channel: 'sms' | 'email';
+                /** Format: date-time */
+                createdAt: string;
+                /**
+                 * Format: uuid
+                 * @description UUIDv7 id
+                 */
+                enterpriseId: string;
+                /**
+                 * Format: uuid
+                 * @description UUIDv7 id
+                 */
+                id: string;
+                kind: 'alphanumeric' | 'numeric' | 'e164' | 'email';
+                /** Format: date-time */
+                reviewedAt: string | null;
+                reviewedBy: string | null;
+                reviewNote: string | null;
+                status: 'pending' | 'approved' | 'rejected';
+                /** Format: date-time */
+                updatedAt: string;
+                value: string;
+              };
+              message: string;
+              /** Format: date-time */
+              timestamp: string;
+            };
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/customers/senders/{id}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** One sender */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          /** @description UUIDv7 id */
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              /** @example 200 */
+              code: number;
+              data: {
+                channel: 'sms' | 'email';
+                /** Format: date-time */
+                createdAt: string;
+                /**
+                 * Format: uuid
+                 * @description UUIDv7 id
+                 */
+                enterpriseId: string;
+                /**
+                 * Format: uuid
+                 * @description UUIDv7 id
+                 */
+                id: string;
+                kind: 'alphanumeric' | 'numeric' | 'e164' | 'email';
+                /** Format: date-time */
+                reviewedAt: string | null;
+                reviewedBy: string | null;
+                reviewNote: string | null;
+                status: 'pending' | 'approved' | 'rejected';
+                /** Format: date-time */
+                updatedAt: string;
+                value: string;
+              };
+              message: string;
+              /** Format: date-time */
+              timestamp: string;
+            };
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    /** Delete a sender */
+    delete: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          /** @description UUIDv7 id */
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              /** @example 200 */
+              code: number;
+              data: {
+                done: boolean;
+              };
+              message: string;
+              /** Format: date-time */
+              timestamp: string;
+            };
+          };
+        };
+      };
+    };
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/customers/senders/{id}/approve': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Approve a pending sender */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          /** @description UUIDv7 id */
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            note?: string;
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              /** @example 200 */
+              code: number;
+              data: {
+                channel: 'sms' | 'email';
+                /** Format: date-time */
+                createdAt: string;
+                /**
+                 * Format: uuid
+                 * @description UUIDv7 id
+                 */
+                enterpriseId: string;
+                /**
+                 * Format: uuid
+                 * @description UUIDv7 id
+                 */
+                id: string;
+                kind: 'alphanumeric' | 'numeric' | 'e164' | 'email';
+                /** Format: date-time */
+                reviewedAt: string | null;
+                reviewedBy: string | null;
+                reviewNote: string | null;
+                status: 'pending' | 'approved' | 'rejected';
+                /** Format: date-time */
+                updatedAt: string;
+                value: string;
+              };
+              message: string;
+              /** Format: date-time */
+              timestamp: string;
+            };
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/customers/senders/{id}/reject': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Reject a pending sender */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          /** @description UUIDv7 id */
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            note?: string;
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              /** @example 200 */
+              code: number;
+              data: {
+                channel: 'sms' | 'email';
+                /** Format: date-time */
+                createdAt: string;
+                /**
+                 * Format: uuid
+                 * @description UUIDv7 id
+                 */
+                enterpriseId: string;
+                /**
+                 * Format: uuid
+                 * @description UUIDv7 id
+                 */
+                id: string;
+                kind: 'alphanumeric' | 'numeric' | 'e164' | 'email';
+                /** Format: date-time */
+                reviewedAt: string | null;
+                reviewedBy: string | null;
+                reviewNote: string | null;
+                status: 'pending' | 'approved' | 'rejected';
+                /** Format: date-time */
+                updatedAt: string;
+                value: string;
+              };
+              message: string;
+              /** Format: date-time */
+              timestamp: string;
+            };
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/customers/sending': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** List sending accounts */
+    get: {
+      parameters: {
+        query: {
+          /** @description UUIDv7 id */
+          enterpriseId?: string;
+          keyword?: string;
+          page: number;
+          size: number;
+          status?: 'active' | 'suspended';
+        };
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: number;
+              data: {
+                allowedChannels: ('sms' | 'email' | 'inapp' | 'webhook')[];
+                /** @description ISO 3166 alpha-2; empty = every country */
+                allowedCountries: string[];
+                /** Format: date-time */
+                createdAt: string;
+                dailyLimit: number;
+                defaultSender: string | null;
+                /**
+                 * Format: uuid
+                 * @description UUIDv7 id
+                 */
+                enterpriseId: string;
+                hasSmppPassword: boolean;
+                /**
+                 * Format: uuid
+                 * @description UUIDv7 id
+                 */
+                id: string;
+                inboundCallbackUrl: string | null;
+                maxParts: number;
+                name: string;
+                smppIdFormat: 'hex' | 'decimal';
+                smppIpAllowlist: string[];
+                smppMaxBinds: number;
+                smppSystemId: string | null;
+                status: 'active' | 'suspended';
+                statusCallbackUrl: string | null;
+                tpsLimit: number | null;
+                /** Format: date-time */
+                updatedAt: string;
+              }[];
+              message: string;
+              pagination: {
+                page: number;
+                pages: number;
+                size: number;
+                total: number;
+              };
+              /** Format: date-time */
+              timestamp: string;
+            };
+          };
+        };
+      };
+    };
+    put?: never;
+    /** Create a sending account (customers: always in their own enterprise) */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            allowedChannels?: string[];
+            allowedCountries?: string[];
+            dailyLimit?: number;
+            defaultSender?: string | null;
+            /**
+             * Format: uuid
+             * @description UUIDv7 id
+             */
+            enterpriseId?: string;
+            inboundCallbackUrl?: string | null;
+            maxParts?: number;
+            name: string;
+            smppIdFormat?: 'hex' | 'decimal';
+            smppIpAllowlist?: string[];
+            smppMaxBinds?: number;
+            /** @description Write-only */
+            smppPassword?: string | null;
+            smppSystemId?: string | null;
+            statusCallbackUrl?: string | null;
+            tpsLimit?: number | null;
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              /** @example 200 */
+              code: number;
+              data: {
+                allowedChannels: ('sms' | 'email' | 'inapp' | 'webhook')[];
+                /** @description ISO 3166 alpha-2; empty = every country */
+                allowedCountries: string[];
+                /** Format: date-time */
+                createdAt: string;
+                dailyLimit: number;
+                defaultSender: string | null;
+                /**
+                 * Format: uuid
+                 * @description UUIDv7 id
+                 */
+                enterpriseId: string;
+                hasSmppPassword: boolean;
+                /**
+                 * Format: uuid
+                 * @description UUIDv7 id
+                 */
+                id: string;
+                inboundCallbackUrl: string | null;
+                maxParts: number;
+                name: string;
+                smppIdFormat: 'hex' | 'decimal';
+                smppIpAllowlist: string[];
+                smppMaxBinds: number;
+                smppSystemId: string | null;
+                status: 'active' | 'suspended';
+                statusCallbackUrl: string | null;
+                tpsLimit: number | null;
+                /** Format: date-time */
+                updatedAt: string;
+              };
+              message: string;
+              /** Format: date-time */
+              timestamp: string;
+            };
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/customers/sending/{id}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** One sending account (the SMPP password is never returned) */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          /** @description UUIDv7 id */
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              /** @example 200 */
+              code: number;
+              data: {
+                allowedChannels: ('sms' | 'email' | 'inapp' | 'webhook')[];
+                /** @description ISO 3166 alpha-2; empty = every country */
+                allowedCountries: string[];
+                /** Format: date-time */
+                createdAt: string;
+                dailyLimit: number;
+                defaultSender: string | null;
+                /**
+                 * Format: uuid
+                 * @description UUIDv7 id
+                 */
+                enterpriseId: string;
+                hasSmppPassword: boolean;
+                /**
+                 * Format: uuid
+                 * @description UUIDv7 id
+                 */
+                id: string;
+                inboundCallbackUrl: string | null;
+                maxParts: number;
+                name: string;
+                smppIdFormat: 'hex' | 'decimal';
+                smppIpAllowlist: string[];
+                smppMaxBinds: number;
+                smppSystemId: string | null;
+                status: 'active' | 'suspended';
+                statusCallbackUrl: string | null;
+                tpsLimit: number | null;
+                /** Format: date-time */
+                updatedAt: string;
+              };
+              message: string;
+              /** Format: date-time */
+              timestamp: string;
+            };
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    /** Delete a sending account and revoke its API keys */
+    delete: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          /** @description UUIDv7 id */
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              /** @example 200 */
+              code: number;
+              data: {
+                done: boolean;
+              };
+              message: string;
+              /** Format: date-time */
+              timestamp: string;
+            };
+          };
+        };
+      };
+    };
+    options?: never;
+    head?: never;
+    /** Update a sending account */
+    patch: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          /** @description UUIDv7 id */
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            allowedChannels?: string[];
+            allowedCountries?: string[];
+            dailyLimit?: number;
+            defaultSender?: string | null;
+            inboundCallbackUrl?: string | null;
+            maxParts?: number;
+            name?: string;
+            smppIdFormat?: 'hex' | 'decimal';
+            smppIpAllowlist?: string[];
+            smppMaxBinds?: number;
+            /** @description Write-only */
+            smppPassword?: string | null;
+            smppSystemId?: string | null;
+            status?: 'active' | 'suspended';
+            statusCallbackUrl?: string | null;
+            tpsLimit?: number | null;
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              /** @example 200 */
+              code: number;
+              data: {
+                allowedChannels: ('sms' | 'email' | 'inapp' | 'webhook')[];
+                /** @description ISO 3166 alpha-2; empty = every country */
+                allowedCountries: string[];
+                /** Format: date-time */
+                createdAt: string;
+                dailyLimit: number;
+                defaultSender: string | null;
+                /**
+                 * Format: uuid
+                 * @description UUIDv7 id
+                 */
+                enterpriseId: string;
+                hasSmppPassword: boolean;
+                /**
+                 * Format: uuid
+                 * @description UUIDv7 id
+                 */
+                id: string;
+                inboundCallbackUrl: string | null;
+                maxParts: number;
+                name: string;
+                smppIdFormat: 'hex' | 'decimal';
+                smppIpAllowlist: string[];
+                smppMaxBinds: number;
+                smppSystemId: string | null;
+                status: 'active' | 'suspended';
+                statusCallbackUrl: string | null;
+                tpsLimit: number | null;
+                /** Format: date-time */
+                updatedAt: string;
+              };
+              message: string;
+              /** Format: date-time */
+              timestamp: string;
+            };
+          };
+        };
+      };
+    };
+    trace?: never;
+  };
+  '/api/v1/customers/sending/{id}/keys': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** API keys of a sending account (prefixes only, never the keys) */
+    get: {
+      parameters: {
+        query: {
+          includeRevoked?: boolean;
+          page: number;
+          size: number;
+        };
+        header?: never;
+        path: {
+          /** @description UUIDv7 id */
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: number;
+              data: {
+                /** Format: date-time */
+                createdAt: string;
+                enterpriseId: string;
+                /** Format: date-time */
+                expiresAt: string | null;
+                /**
+                 * Format: uuid
+                 * @description UUIDv7 id
+                 */
+                id: string;
+                ipAllowlist: string[];
+                /** Format: date-time */
+                lastUsedAt: string | null;
+                name: string;
+                ownerId: string;
+                ownerType: 'sending_account' | 'service_account';
+                prefix: string;
+                rateLimit: number | null;
+                /** Format: date-time */
+                revokedAt: string | null;
+                scopes: string[];
+              }[];
+              message: string;
+              pagination: {
+                page: number;
+                pages: number;
+                size: number;
+                total: number;
+              };
+              /** Format: date-time */
+              timestamp: string;
+            };
+          };
+        };
+      };
+    };
+    put?: never;
+    /** Issue an API key for a sending account; the key is in this response only */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          /** @description UUIDv7 id */
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            /** Format: date-time */
+            expiresAt?: string | null;
+            ipAllowlist?: string[];
+            name?: string;
+            rateLimit?: number | null;
+            scopes?: string[];
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              /** @example 200 */
+              code: number;
+              data: {
+                /** Format: date-time */
+                createdAt: string;
+                enterpriseId: string;
+                /** Format: date-time */
+                expiresAt: string | null;
+                /**
+                 * Format: uuid
+                 * @description UUIDv7 id
+                 */
+                id: string;
+                ipAllowlist: string[];
+                /** Format: date-time */
+                lastUsedAt: string | null;
+                name: string;
+                ownerId: string;
+                ownerType: 'sending_account' | 'service_account';
+                prefix: string;
+                rateLimit: number | null;
+                /** Format: date-time */
+                revokedAt: string | null;
+                scopes: string[];
+              } & {
+                /** @description The full key. Shown only in this response. */
+                key: string;
+              };
+              message: string;
+              /** Format: date-time */
+              timestamp: string;
+            };
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/api/v1/identity/api-keys': {
     parameters: {
       query?: never;
@@ -2463,6 +6210,1612 @@ export interface paths {
         };
       };
     };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/providers': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** List providers with their health and freeze state */
+    get: {
+      parameters: {
+        query: {
+          /** @description What the provider carries. */
+          channel?: 'sms' | 'email' | 'webhook';
+          enabled?: boolean;
+          health?: 'unknown' | 'healthy' | 'unhealthy';
+          isFrozen?: boolean;
+          /** @description Part of the name. */
+          keyword?: string;
+          /** @description Page number, from 1. */
+          page: number;
+          /** @description Items per page. */
+          size: number;
+          /** @description Protocol of the connector. */
+          type?: 'smpp' | 'smtp' | 'http';
+        };
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: number;
+              data: {
+                /** @description What the provider carries. */
+                channel: 'sms' | 'email' | 'webhook';
+                consecutiveFailures: number;
+                /** Format: date-time */
+                createdAt: string;
+                dailyQuota: number | null;
+                enabled: boolean;
+                /** @description A password is stored (never returned). */
+                hasPassword: boolean;
+                health: 'unknown' | 'healthy' | 'unhealthy';
+                /** Format: date-time */
+                healthCheckedAt: string | null;
+                healthDetail: string;
+                /**
+                 * Format: uuid
+                 * @description UUIDv7 id
+                 */
+                id: string;
+                isFrozen: boolean;
+                name: string;
+                priority: number;
+                /** Format: date-time */
+                quotaResetsAt: string;
+                quotaResetTime: string;
+                quotaTimezone: string;
+                quotaUsed: number;
+                remark: string;
+                /** @description Names of stored secret variables. */
+                secretVariableNames: string[];
+                /** @description Settings without secrets. */
+                settings: {
+                  [key: string]: unknown;
+                };
+                tps: number | null;
+                /** @description Protocol of the connector. */
+                type: 'smpp' | 'smtp' | 'http';
+                /** Format: date-time */
+                updatedAt: string;
+                weight: number;
+                windowSize: number | null;
+              }[];
+              message: string;
+              pagination: {
+                page: number;
+                pages: number;
+                size: number;
+                total: number;
+              };
+              /** Format: date-time */
+              timestamp: string;
+            };
+          };
+        };
+      };
+    };
+    put?: never;
+    /**
+     * Create a provider
+     * @description Secrets in the settings (passwords, secretVariables) are stored and never returned.
+     */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            /** @description What the provider carries. */
+            channel: 'sms' | 'email' | 'webhook';
+            /** @description Messages per day; null: no quota. */
+            dailyQuota?: number | null;
+            enabled?: boolean;
+            name: string;
+            /** @description Default priority in route tiers. */
+            priority?: number;
+            /** @description HH:MM */
+            quotaResetTime?: string;
+            /** @description IANA time zone */
+            quotaTimezone?: string;
+            remark?: string;
+            /** @description Connection settings of the provider type: smpp {host, port, systemId, password, systemType, bindMode, sourceTon/Npi, destTon/Npi, enquireLinkIntervalMs, …}; smtp {host, port, secure, user, password, from, …}; http {request {method, url, headers, json|form|body}, variables, secretVariables, success, providerIdPath, health, receipt, …}. Passwords and secretVariables are write-only; on update, leaving them out keeps them. */
+            settings: {
+              [key: string]: unknown;
+            };
+            /** @description Message parts per second. */
+            tps?: number | null;
+            /** @description Protocol of the connector. */
+            type: 'smpp' | 'smtp' | 'http';
+            /** @description Default weight in route tiers. */
+            weight?: number;
+            /** @description Outstanding submits. */
+            windowSize?: number | null;
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              /** @example 200 */
+              code: number;
+              data: {
+                /** @description What the provider carries. */
+                channel: 'sms' | 'email' | 'webhook';
+                consecutiveFailures: number;
+                /** Format: date-time */
+                createdAt: string;
+                dailyQuota: number | null;
+                enabled: boolean;
+                /** @description A password is stored (never returned). */
+                hasPassword: boolean;
+                health: 'unknown' | 'healthy' | 'unhealthy';
+                /** Format: date-time */
+                healthCheckedAt: string | null;
+                healthDetail: string;
+                /**
+                 * Format: uuid
+                 * @description UUIDv7 id
+                 */
+                id: string;
+                isFrozen: boolean;
+                name: string;
+                priority: number;
+                /** Format: date-time */
+                quotaResetsAt: string;
+                quotaResetTime: string;
+                quotaTimezone: string;
+                quotaUsed: number;
+                remark: string;
+                /** @description Names of stored secret variables. */
+                secretVariableNames: string[];
+                /** @description Settings without secrets. */
+                settings: {
+                  [key: string]: unknown;
+                };
+                tps: number | null;
+                /** @description Protocol of the connector. */
+                type: 'smpp' | 'smtp' | 'http';
+                /** Format: date-time */
+                updatedAt: string;
+                weight: number;
+                windowSize: number | null;
+              };
+              message: string;
+              /** Format: date-time */
+              timestamp: string;
+            };
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/providers/{id}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** One provider */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          /** @description UUIDv7 id */
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              /** @example 200 */
+              code: number;
+              data: {
+                /** @description What the provider carries. */
+                channel: 'sms' | 'email' | 'webhook';
+                consecutiveFailures: number;
+                /** Format: date-time */
+                createdAt: string;
+                dailyQuota: number | null;
+                enabled: boolean;
+                /** @description A password is stored (never returned). */
+                hasPassword: boolean;
+                health: 'unknown' | 'healthy' | 'unhealthy';
+                /** Format: date-time */
+                healthCheckedAt: string | null;
+                healthDetail: string;
+                /**
+                 * Format: uuid
+                 * @description UUIDv7 id
+                 */
+                id: string;
+                isFrozen: boolean;
+                name: string;
+                priority: number;
+                /** Format: date-time */
+                quotaResetsAt: string;
+                quotaResetTime: string;
+                quotaTimezone: string;
+                quotaUsed: number;
+                remark: string;
+                /** @description Names of stored secret variables. */
+                secretVariableNames: string[];
+                /** @description Settings without secrets. */
+                settings: {
+                  [key: string]: unknown;
+                };
+                tps: number | null;
+                /** @description Protocol of the connector. */
+                type: 'smpp' | 'smtp' | 'http';
+                /** Format: date-time */
+                updatedAt: string;
+                weight: number;
+                windowSize: number | null;
+              };
+              message: string;
+              /** Format: date-time */
+              timestamp: string;
+            };
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    /** Delete a provider */
+    delete: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          /** @description UUIDv7 id */
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              /** @example 200 */
+              code: number;
+              data: {
+                done: boolean;
+              };
+              message: string;
+              /** Format: date-time */
+              timestamp: string;
+            };
+          };
+        };
+      };
+    };
+    options?: never;
+    head?: never;
+    /**
+     * Update a provider
+     * @description Settings replace the stored ones, except secrets left out, which are kept.
+     */
+    patch: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          /** @description UUIDv7 id */
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            /** @description Messages per day; null: no quota. */
+            dailyQuota?: number | null;
+            enabled?: boolean;
+            name?: string;
+            /** @description Default priority in route tiers. */
+            priority?: number;
+            /** @description HH:MM */
+            quotaResetTime?: string;
+            /** @description IANA time zone */
+            quotaTimezone?: string;
+            remark?: string;
+            /** @description Connection settings of the provider type: smpp {host, port, systemId, password, systemType, bindMode, sourceTon/Npi, destTon/Npi, enquireLinkIntervalMs, …}; smtp {host, port, secure, user, password, from, …}; http {request {method, url, headers, json|form|body}, variables, secretVariables, success, providerIdPath, health, receipt, …}. Passwords and secretVariables are write-only; on update, leaving them out keeps them. */
+            settings?: {
+              [key: string]: unknown;
+            };
+            /** @description Message parts per second. */
+            tps?: number | null;
+            /** @description Default weight in route tiers. */
+            weight?: number;
+            /** @description Outstanding submits. */
+            windowSize?: number | null;
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              /** @example 200 */
+              code: number;
+              data: {
+                /** @description What the provider carries. */
+                channel: 'sms' | 'email' | 'webhook';
+                consecutiveFailures: number;
+                /** Format: date-time */
+                createdAt: string;
+                dailyQuota: number | null;
+                enabled: boolean;
+                /** @description A password is stored (never returned). */
+                hasPassword: boolean;
+                health: 'unknown' | 'healthy' | 'unhealthy';
+                /** Format: date-time */
+                healthCheckedAt: string | null;
+                healthDetail: string;
+                /**
+                 * Format: uuid
+                 * @description UUIDv7 id
+                 */
+                id: string;
+                isFrozen: boolean;
+                name: string;
+                priority: number;
+                /** Format: date-time */
+                quotaResetsAt: string;
+                quotaResetTime: string;
+                quotaTimezone: string;
+                quotaUsed: number;
+                remark: string;
+                /** @description Names of stored secret variables. */
+                secretVariableNames: string[];
+                /** @description Settings without secrets. */
+                settings: {
+                  [key: string]: unknown;
+                };
+                tps: number | null;
+                /** @description Protocol of the connector. */
+                type: 'smpp' | 'smtp' | 'http';
+                /** Format: date-time */
+                updatedAt: string;
+                weight: number;
+                windowSize: number | null;
+              };
+              message: string;
+              /** Format: date-time */
+              timestamp: string;
+            };
+          };
+        };
+      };
+    };
+    trace?: never;
+  };
+  '/api/v1/providers/{id}/costs': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Costs of a provider per destination country */
+    get: {
+      parameters: {
+        query: {
+          /** @description Page number, from 1. */
+          page: number;
+          /** @description Items per page. */
+          size: number;
+        };
+        header?: never;
+        path: {
+          /** @description UUIDv7 id */
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: number;
+              data: {
+                cost: number;
+                country: string;
+                /** Format: date-time */
+                createdAt: string;
+                currency: string;
+                /**
+                 * Format: uuid
+                 * @description UUIDv7 id
+                 */
+                id: string;
+                /**
+                 * Format: uuid
+                 * @description UUIDv7 id
+                 */
+                providerId: string;
+                /** Format: date-time */
+                updatedAt: string;
+              }[];
+              message: string;
+              pagination: {
+                page: number;
+                pages: number;
+                size: number;
+                total: number;
+              };
+              /** Format: date-time */
+              timestamp: string;
+            };
+          };
+        };
+      };
+    };
+    put?: never;
+    /** Add the cost of a destination country */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          /** @description UUIDv7 id */
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            /** @description Integer micro-units per message part. */
+            cost: number;
+            /** @description ISO 3166-1 alpha-2 */
+            country: string;
+            /** @description ISO 4217 */
+            currency: string;
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              /** @example 200 */
+              code: number;
+              data: {
+                cost: number;
+                country: string;
+                /** Format: date-time */
+                createdAt: string;
+                currency: string;
+                /**
+                 * Format: uuid
+                 * @description UUIDv7 id
+                 */
+                id: string;
+                /**
+                 * Format: uuid
+                 * @description UUIDv7 id
+                 */
+                providerId: string;
+                /** Format: date-time */
+                updatedAt: string;
+              };
+              message: string;
+              /** Format: date-time */
+              timestamp: string;
+            };
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/providers/{id}/costs/{costId}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    post?: never;
+    /** Remove the cost of a country */
+    delete: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          /** @description UUIDv7 id */
+          costId: string;
+          /** @description UUIDv7 id */
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              /** @example 200 */
+              code: number;
+              data: {
+                done: boolean;
+              };
+              message: string;
+              /** Format: date-time */
+              timestamp: string;
+            };
+          };
+        };
+      };
+    };
+    options?: never;
+    head?: never;
+    /** Change the cost of a destination country */
+    patch: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          /** @description UUIDv7 id */
+          costId: string;
+          /** @description UUIDv7 id */
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            cost?: number;
+            /** @description ISO 4217 */
+            currency?: string;
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              /** @example 200 */
+              code: number;
+              data: {
+                cost: number;
+                country: string;
+                /** Format: date-time */
+                createdAt: string;
+                currency: string;
+                /**
+                 * Format: uuid
+                 * @description UUIDv7 id
+                 */
+                id: string;
+                /**
+                 * Format: uuid
+                 * @description UUIDv7 id
+                 */
+                providerId: string;
+                /** Format: date-time */
+                updatedAt: string;
+              };
+              message: string;
+              /** Format: date-time */
+              timestamp: string;
+            };
+          };
+        };
+      };
+    };
+    trace?: never;
+  };
+  '/api/v1/providers/{id}/disable': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Take a provider out of service */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          /** @description UUIDv7 id */
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            reason?: string;
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              /** @example 200 */
+              code: number;
+              data: {
+                /** @description What the provider carries. */
+                channel: 'sms' | 'email' | 'webhook';
+                consecutiveFailures: number;
+                /** Format: date-time */
+                createdAt: string;
+                dailyQuota: number | null;
+                enabled: boolean;
+                /** @description A password is stored (never returned). */
+                hasPassword: boolean;
+                health: 'unknown' | 'healthy' | 'unhealthy';
+                /** Format: date-time */
+                healthCheckedAt: string | null;
+                healthDetail: string;
+                /**
+                 * Format: uuid
+                 * @description UUIDv7 id
+                 */
+                id: string;
+                isFrozen: boolean;
+                name: string;
+                priority: number;
+                /** Format: date-time */
+                quotaResetsAt: string;
+                quotaResetTime: string;
+                quotaTimezone: string;
+                quotaUsed: number;
+                remark: string;
+                /** @description Names of stored secret variables. */
+                secretVariableNames: string[];
+                /** @description Settings without secrets. */
+                settings: {
+                  [key: string]: unknown;
+                };
+                tps: number | null;
+                /** @description Protocol of the connector. */
+                type: 'smpp' | 'smtp' | 'http';
+                /** Format: date-time */
+                updatedAt: string;
+                weight: number;
+                windowSize: number | null;
+              };
+              message: string;
+              /** Format: date-time */
+              timestamp: string;
+            };
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/providers/{id}/enable': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Put a provider in service */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          /** @description UUIDv7 id */
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            reason?: string;
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              /** @example 200 */
+              code: number;
+              data: {
+                /** @description What the provider carries. */
+                channel: 'sms' | 'email' | 'webhook';
+                consecutiveFailures: number;
+                /** Format: date-time */
+                createdAt: string;
+                dailyQuota: number | null;
+                enabled: boolean;
+                /** @description A password is stored (never returned). */
+                hasPassword: boolean;
+                health: 'unknown' | 'healthy' | 'unhealthy';
+                /** Format: date-time */
+                healthCheckedAt: string | null;
+                healthDetail: string;
+                /**
+                 * Format: uuid
+                 * @description UUIDv7 id
+                 */
+                id: string;
+                isFrozen: boolean;
+                name: string;
+                priority: number;
+                /** Format: date-time */
+                quotaResetsAt: string;
+                quotaResetTime: string;
+                quotaTimezone: string;
+                quotaUsed: number;
+                remark: string;
+                /** @description Names of stored secret variables. */
+                secretVariableNames: string[];
+                /** @description Settings without secrets. */
+                settings: {
+                  [key: string]: unknown;
+                };
+                tps: number | null;
+                /** @description Protocol of the connector. */
+                type: 'smpp' | 'smtp' | 'http';
+                /** Format: date-time */
+                updatedAt: string;
+                weight: number;
+                windowSize: number | null;
+              };
+              message: string;
+              /** Format: date-time */
+              timestamp: string;
+            };
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/providers/{id}/status-logs': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** State changes of a provider, newest first */
+    get: {
+      parameters: {
+        query: {
+          /** @description Opaque cursor from the previous page. */
+          cursor?: string;
+          /** @description Items per page. */
+          size: number;
+        };
+        header?: never;
+        path: {
+          /** @description UUIDv7 id */
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: number;
+              data: {
+                actor: string;
+                /** Format: date-time */
+                createdAt: string;
+                fromState: string;
+                /**
+                 * Format: uuid
+                 * @description UUIDv7 id
+                 */
+                id: string;
+                /**
+                 * Format: uuid
+                 * @description UUIDv7 id
+                 */
+                providerId: string;
+                reason: string;
+                toState: string;
+              }[];
+              message: string;
+              pagination: {
+                nextCursor: string | null;
+                size: number;
+              };
+              /** Format: date-time */
+              timestamp: string;
+            };
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/providers/{id}/test-send': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * Send one message directly through the provider's connector
+     * @description SMS providers take `text`; e-mail providers take `subject` and `body`.
+     */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          /** @description UUIDv7 id */
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            body?: string;
+            from?: string;
+            subject?: string;
+            text?: string;
+            /** @description Phone number (E.164) or e-mail address. */
+            to: string;
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              /** @example 200 */
+              code: number;
+              data: {
+                durationMs: number;
+                encoding: string | null;
+                errorCode: string | null;
+                errorMessage: string | null;
+                kind: ('retryable' | 'permanent') | (never | null);
+                ok: boolean;
+                parts: number;
+                providerMessageIds: string[];
+              };
+              message: string;
+              /** Format: date-time */
+              timestamp: string;
+            };
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/providers/{id}/unfreeze': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Unfreeze a provider frozen after consecutive failures (DL-5) */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          /** @description UUIDv7 id */
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            reason: string;
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              /** @example 200 */
+              code: number;
+              data: {
+                /** @description What the provider carries. */
+                channel: 'sms' | 'email' | 'webhook';
+                consecutiveFailures: number;
+                /** Format: date-time */
+                createdAt: string;
+                dailyQuota: number | null;
+                enabled: boolean;
+                /** @description A password is stored (never returned). */
+                hasPassword: boolean;
+                health: 'unknown' | 'healthy' | 'unhealthy';
+                /** Format: date-time */
+                healthCheckedAt: string | null;
+                healthDetail: string;
+                /**
+                 * Format: uuid
+                 * @description UUIDv7 id
+                 */
+                id: string;
+                isFrozen: boolean;
+                name: string;
+                priority: number;
+                /** Format: date-time */
+                quotaResetsAt: string;
+                quotaResetTime: string;
+                quotaTimezone: string;
+                quotaUsed: number;
+                remark: string;
+                /** @description Names of stored secret variables. */
+                secretVariableNames: string[];
+                /** @description Settings without secrets. */
+                settings: {
+                  [key: string]: unknown;
+                };
+                tps: number | null;
+                /** @description Protocol of the connector. */
+                type: 'smpp' | 'smtp' | 'http';
+                /** Format: date-time */
+                updatedAt: string;
+                weight: number;
+                windowSize: number | null;
+              };
+              message: string;
+              /** Format: date-time */
+              timestamp: string;
+            };
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/routes': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Route rules in priority order */
+    get: {
+      parameters: {
+        query: {
+          channel?: 'sms' | 'email' | 'inapp' | 'webhook';
+          page: number;
+          size: number;
+        };
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: number;
+              data: {
+                channel: 'sms' | 'email' | 'inapp' | 'webhook';
+                /** Format: date-time */
+                createdAt: string;
+                enabled: boolean;
+                /**
+                 * Format: uuid
+                 * @description UUIDv7 id
+                 */
+                id: string;
+                match: unknown;
+                mode: 'priority' | 'least_cost';
+                name: string;
+                priority: number;
+                tiers: unknown;
+                /** Format: date-time */
+                updatedAt: string;
+              }[];
+              message: string;
+              pagination: {
+                page: number;
+                pages: number;
+                size: number;
+                total: number;
+              };
+              /** Format: date-time */
+              timestamp: string;
+            };
+          };
+        };
+      };
+    };
+    put?: never;
+    /** Create a route rule (takes effect at once) */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            channel: 'sms' | 'email' | 'inapp' | 'webhook';
+            enabled?: boolean;
+            match?: {
+              countries?: string[];
+              prefixes?: string[];
+              senders?: string[];
+              sendingAccountIds?: string[];
+              timeWindow?: {
+                days?: number[];
+                end: string;
+                start: string;
+              } | null;
+            };
+            mode?: 'priority' | 'least_cost';
+            name: string;
+            priority?: number;
+            tiers: {
+              providers: {
+                /**
+                 * Format: uuid
+                 * @description UUIDv7 id
+                 */
+                providerId: string;
+                weight: number;
+              }[];
+            }[];
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              /** @example 200 */
+              code: number;
+              data: {
+                channel: 'sms' | 'email' | 'inapp' | 'webhook';
+                /** Format: date-time */
+                createdAt: string;
+                enabled: boolean;
+                /**
+                 * Format: uuid
+                 * @description UUIDv7 id
+                 */
+                id: string;
+                match: unknown;
+                mode: 'priority' | 'least_cost';
+                name: string;
+                priority: number;
+                tiers: unknown;
+                /** Format: date-time */
+                updatedAt: string;
+              };
+              message: string;
+              /** Format: date-time */
+              timestamp: string;
+            };
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/routes/{id}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** One route rule */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          /** @description UUIDv7 id */
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              /** @example 200 */
+              code: number;
+              data: {
+                channel: 'sms' | 'email' | 'inapp' | 'webhook';
+                /** Format: date-time */
+                createdAt: string;
+                enabled: boolean;
+                /**
+                 * Format: uuid
+                 * @description UUIDv7 id
+                 */
+                id: string;
+                match: unknown;
+                mode: 'priority' | 'least_cost';
+                name: string;
+                priority: number;
+                tiers: unknown;
+                /** Format: date-time */
+                updatedAt: string;
+              };
+              message: string;
+              /** Format: date-time */
+              timestamp: string;
+            };
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    /** Delete a route rule */
+    delete: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          /** @description UUIDv7 id */
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              /** @example 200 */
+              code: number;
+              data: {
+                done: boolean;
+              };
+              message: string;
+              /** Format: date-time */
+              timestamp: string;
+            };
+          };
+        };
+      };
+    };
+    options?: never;
+    head?: never;
+    /** Update a route rule */
+    patch: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          /** @description UUIDv7 id */
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            channel?: 'sms' | 'email' | 'inapp' | 'webhook';
+            enabled?: boolean;
+            match?: {
+              countries?: string[];
+              prefixes?: string[];
+              senders?: string[];
+              sendingAccountIds?: string[];
+              timeWindow?: {
+                days?: number[];
+                end: string;
+                start: string;
+              } | null;
+            };
+            mode?: 'priority' | 'least_cost';
+            name?: string;
+            priority?: number;
+            tiers?: {
+              providers: {
+                /**
+                 * Format: uuid
+                 * @description UUIDv7 id
+                 */
+                providerId: string;
+                weight: number;
+              }[];
+            }[];
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              /** @example 200 */
+              code: number;
+              data: {
+                channel: 'sms' | 'email' | 'inapp' | 'webhook';
+                /** Format: date-time */
+                createdAt: string;
+                enabled: boolean;
+                /**
+                 * Format: uuid
+                 * @description UUIDv7 id
+                 */
+                id: string;
+                match: unknown;
+                mode: 'priority' | 'least_cost';
+                name: string;
+                priority: number;
+                tiers: unknown;
+                /** Format: date-time */
+                updatedAt: string;
+              };
+              message: string;
+              /** Format: date-time */
+              timestamp: string;
+            };
+          };
+        };
+      };
+    };
+    trace?: never;
+  };
+  '/api/v1/routes/explain': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Which provider a message would go to now, and why every other candidate was skipped */
+    get: {
+      parameters: {
+        query: {
+          /** @description UUIDv7 id */
+          account: string;
+          channel: 'sms' | 'email' | 'inapp' | 'webhook';
+          sender?: string;
+          to: string;
+        };
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              /** @example 200 */
+              code: number;
+              data: {
+                chosen: string | null;
+                country: string | null;
+                providers: {
+                  cost: number | null;
+                  outcome: string;
+                  providerId: string;
+                  tier: number;
+                  weight: number;
+                }[];
+                reason: string | null;
+                ruleId: string | null;
+                rules: {
+                  matchedPrefix: string | null;
+                  outcome: string;
+                  priority: number;
+                  ruleId: string;
+                }[];
+              };
+              message: string;
+              /** Format: date-time */
+              timestamp: string;
+            };
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/routes/mappings/{id}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Providers a sending account may use (RT-3) */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          /** @description UUIDv7 id */
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              /** @example 200 */
+              code: number;
+              data: {
+                providerIds: string[];
+                restricted: boolean;
+              };
+              message: string;
+              /** Format: date-time */
+              timestamp: string;
+            };
+          };
+        };
+      };
+    };
+    /** Set the providers a sending account may use; an empty list lifts the restriction */
+    put: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          /** @description UUIDv7 id */
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            providerIds: string[];
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              /** @example 200 */
+              code: number;
+              data: {
+                providerIds: string[];
+                restricted: boolean;
+              };
+              message: string;
+              /** Format: date-time */
+              timestamp: string;
+            };
+          };
+        };
+      };
+    };
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/routes/order': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    /** Reorder every rule (drag and drop): the ids in their new order */
+    put: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            ids: string[];
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              /** @example 200 */
+              code: number;
+              data: {
+                done: boolean;
+              };
+              message: string;
+              /** Format: date-time */
+              timestamp: string;
+            };
+          };
+        };
+      };
+    };
+    post?: never;
     delete?: never;
     options?: never;
     head?: never;

@@ -73,6 +73,7 @@ export const BUILTIN_ROLES: BuiltinRole[] = [
     dataScope: 'tenant',
     permissions: [
       'customers:enterprise:read',
+      'customers:enterprise:update',
       'customers:sending:*',
       'customers:sender:read',
       'customers:sender:create',
@@ -86,6 +87,7 @@ export const BUILTIN_ROLES: BuiltinRole[] = [
       'billing:balance:read',
       'billing:ledger:read',
       'billing:bill:read',
+      'billing:quota:read',
       'audit:operation:read',
     ],
   },

@@ -17,6 +17,8 @@ export interface Db {
   sqlite?: SQLite.Database;
   /** The pg pool (PostgreSQL only). */
   pool?: pg.Pool;
+  /** The PostgreSQL schema in use when one was given (tests use one per file). */
+  schema?: string;
   close(): Promise<void>;
 }
 
@@ -68,6 +70,7 @@ export async function openDatabase(opts: OpenOptions): Promise<Db> {
     db,
     dialect: 'postgres',
     pool,
+    ...(opts.schema ? { schema: opts.schema } : {}),
     close: async () => {
       await db.destroy();
     },

@@ -41,6 +41,9 @@ export async function migrateToLatest(database: Db): Promise<MigrationResultSet>
   const migrator = new Migrator({
     db: database.db,
     provider: new PortableMigrationProvider(database.dialect),
+    // Kysely looks for its bookkeeping tables by introspection, which sees every schema; name
+    // ours so a table of the same name in another schema is never mistaken for it.
+    ...(database.schema ? { migrationTableSchema: database.schema } : {}),
   });
   const result = await migrator.migrateToLatest();
   if (result.error) {

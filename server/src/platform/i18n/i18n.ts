@@ -52,8 +52,18 @@ const catalogue: Catalogue = {
   'field.invalid': { 'en-US': 'is invalid', 'zh-CN': '无效' },
 };
 
+/**
+ * Adds messages to the catalogue. Codes and reasons share one namespace across modules, so a
+ * second, different text for a key already defined is a programming error, not an override.
+ */
 export function registerMessages(messages: Catalogue): void {
-  Object.assign(catalogue, messages);
+  for (const [key, text] of Object.entries(messages)) {
+    const existing = catalogue[key];
+    if (existing && (existing['en-US'] !== text['en-US'] || existing['zh-CN'] !== text['zh-CN'])) {
+      throw new Error(`message "${key}" is already defined with other text ("${existing['en-US']}")`);
+    }
+    catalogue[key] = text;
+  }
 }
 
 export function hasMessage(key: string): boolean {

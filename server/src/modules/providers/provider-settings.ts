@@ -1,0 +1,200 @@
+// Connection settings per provider type: validation against the type's schema, the secret
+// fields that are never returned, and the connector options built from a provider record.
+import type { TSchema } from 'typebox';
+import { Value } from 'typebox/value';
+import type { ConnectorConfig } from '../../delivery/connectors/index.js';
+import { defineReason, errors } from '../../platform/http/errors.js';
+import { HttpSettings, SmppSettings, SmtpSettings } from './providers.schemas.js';
+import type { ProviderChannel, ProvidersTable, ProviderType } from './providers.tables.js';
+
+const SCHEMAS: Record<ProviderType, TSchema> = { smpp: SmppSettings, smtp: SmtpSettings, http: HttpSettings };
+
+/** Which channels each connector type can carry. */
+export const CHANNELS_OF_TYPE: Record<ProviderType, readonly ProviderChannel[]> = {
+  smpp: ['sms'],
+  smtp: ['email'],
+  http: ['sms', 'email', 'webhook'],
+};
+
+const R = {
+  channelType: defineReason(
+    'channel_type_mismatch',
+    'a {type} provider cannot carry {channel}',
+    '{type} 类型的服务不能承载 {channel} 通道',
+  ),
+  passwordRequired: defineReason('password_required', 'is required', '必填'),
+  badTimeZone: defineReason('invalid_timezone', 'is not a known time zone', '不是有效的时区'),
+};
+
+export type Settings = Record<string, unknown>;
+
+export function assertChannelFits(type: ProviderType, channel: ProviderChannel): void {
+  if (!CHANNELS_OF_TYPE[type].includes(channel)) {
+    throw errors.invalid([{ field: 'channel', reason: R.channelType, params: { type, channel } }]);
+  }
+}
+
+export function assertTimeZone(tz: string): void {
+  try {
+    new Intl.DateTimeFormat('en-US', { timeZone: tz });
+  } catch {
+    throw errors.invalid([{ field: 'quotaTimezone', reason: R.badTimeZone }]);
+  }
+}
+
+/** The property a `required` or `additionalProperties` error names (one name or a list). */
+function firstName(v: unknown): string {
+  const first: unknown = Array.isArray(v) ? v[0] : v;
+  return typeof first === 'string' ? first : '';
+}
+
+/** Throws a 422 with one field error per problem (`settings.<path>`). */
+export function validateSettings(type: ProviderType, settings: Settings): void {
+  const problems = [...Value.Errors(SCHEMAS[type], settings)];
+  if (problems.length > 0) {
+    const seen = new Set<string>();
+    const fields: Array<{ field: string; reason: string; params?: Record<string, unknown> }> = [];
+    for (const e of problems) {
+      if (e.keyword === 'anyOf' || e.keyword === 'oneOf') {
+        continue;
+      }
+      const params = e.params as Record<string, unknown>;
+      const extra =
+        e.keyword === 'required'
+          ? firstName(params.requiredProperties ?? params.missingProperty)
+          : e.keyword === 'additionalProperties'
+            ? firstName(params.additionalProperties ?? params.additionalProperty)
+            : '';
+      const path = ['settings', ...e.instancePath.split('/').filter(Boolean), extra]
+        .filter(Boolean)
+        .join('.');
+      if (!seen.has(path)) {
+        seen.add(path);
+        fields.push({ field: path, reason: e.keyword, params });
+      }
+    }
+    throw errors.invalid(fields.length > 0 ? fields : [{ field: 'settings', reason: 'invalid' }]);
+  }
+  if (type === 'smpp' && typeof settings.password !== 'string') {
+    throw errors.invalid([{ field: 'settings.password', reason: R.passwordRequired }]);
+  }
+}
+
+/** New settings from an update: secrets left out keep their stored values. */
+export function mergeSecrets(type: ProviderType, stored: Settings, incoming: Settings): Settings {
+  const out = { ...incoming };
+  if ((type === 'smpp' || type === 'smtp') && out.password === undefined && stored.password !== undefined) {
+    out.password = stored.password;
+  }
+  if (type === 'http') {
+    const storedSecrets = (stored.secretVariables ?? {}) as Record<string, string>;
+    if (out.secretVariables === undefined && Object.keys(storedSecrets).length > 0) {
+      out.secretVariables = storedSecrets;
+    }
+  }
+  return out;
+}
+
+/** Settings as shown to operators: without secrets, with what is stored said as flags. */
+export function publicSettings(settings: Settings): {
+  settings: Settings;
+  hasPassword: boolean;
+  secretVariableNames: string[];
+} {
+  const { password, secretVariables, ...rest } = settings;
+  return {
+    settings: rest,
+    hasPassword: typeof password === 'string' && password.length > 0,
+    secretVariableNames: Object.keys(secretVariables ?? {}).sort(),
+  };
+}
+
+/** The connector options of a provider record. */
+export function connectorConfigOf(row: ProvidersTable): ConnectorConfig {
+  const settings = JSON.parse(row.settings) as Settings;
+  switch (row.type) {
+    case 'smpp': {
+      const { defaultFrom: _from, password, ...s } = settings as SmppSettings;
+      return {
+        type: 'smpp',
+        ...s,
+        password: password ?? '',
+        ...(row.tps !== null ? { tps: row.tps } : {}),
+        ...(row.window_size !== null ? { window: row.window_size } : {}),
+      };
+    }
+    case 'smtp': {
+      const { from: _from, user, password, ...s } = settings as SmtpSettings;
+      return {
+        type: 'smtp',
+        ...s,
+        ...(user ? { auth: { user, pass: password ?? '' } } : {}),
+        ...(row.window_size !== null && s.maxConnections === undefined
+          ? { maxConnections: row.window_size }
+          : {}),
+      };
+    }
+    case 'http': {
+      const { secretVariables, variables, ...s } = settings as HttpSettings;
+      return {
+        type: 'http',
+        ...(s as Omit<HttpSettings, 'secretVariables' | 'variables'>),
+        variables: { ...(variables ?? {}), ...(secretVariables ?? {}) },
+        ...(row.window_size !== null && s.maxConnections === undefined
+          ? { maxConnections: row.window_size }
+          : {}),
+      };
+    }
+  }
+}
+
+/** The sender a test send uses when the operator gives none. */
+export function defaultSenderOf(row: ProvidersTable): string | undefined {
+  const settings = JSON.parse(row.settings) as Settings;
+  const v = row.type === 'smtp' ? settings.from : settings.defaultFrom;
+  return typeof v === 'string' ? v : undefined;
+}
+
+// --- daily quota reset --------------------------------------------------------------------
+
+function localParts(
+  ms: number,
+  timeZone: string,
+): { y: number; mo: number; d: number; h: number; mi: number } {
+  const parts = new Intl.DateTimeFormat('en-US', {
+    timeZone,
+    year: 'numeric',
+    month: '2-digit',
+    day: '2-digit',
+    hour: '2-digit',
+    minute: '2-digit',
+    second: '2-digit',
+    hourCycle: 'h23',
+  }).formatToParts(new Date(ms));
+  const get = (t: string) => Number(parts.find((p) => p.type === t)?.value ?? 0);
+  return { y: get('year'), mo: get('month'), d: get('day'), h: get('hour'), mi: get('minute') };
+}
+
+/** UTC instant of a wall-clock time in a zone (two passes settle DST offsets). */
+function zonedToUtc(y: number, mo: number, d: number, h: number, mi: number, timeZone: string): number {
+  const wall = Date.UTC(y, mo - 1, d, h, mi);
+  let guess = wall;
+  for (let i = 0; i < 2; i++) {
+    const p = localParts(guess, timeZone);
+    const asUtc = Date.UTC(p.y, p.mo - 1, p.d, p.h, p.mi);
+    guess = wall - (asUtc - guess);
+  }
+  return guess;
+}
+
+/** The first instant after `nowMs` at which the local time in `timeZone` is `hhmm`. */
+export function nextQuotaReset(nowMs: number, hhmm: string, timeZone: string): string {
+  const [h = 0, mi = 0] = hhmm.split(':').map(Number);
+  const today = localParts(nowMs, timeZone);
+  let at = zonedToUtc(today.y, today.mo, today.d, h, mi, timeZone);
+  if (at <= nowMs) {
+    const t = new Date(Date.UTC(today.y, today.mo - 1, today.d + 1));
+    at = zonedToUtc(t.getUTCFullYear(), t.getUTCMonth() + 1, t.getUTCDate(), h, mi, timeZone);
+  }
+  return new Date(at).toISOString();
+}
