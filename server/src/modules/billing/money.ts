@@ -1,3 +1,4 @@
+import { zonedToUtc } from '../../platform/time-zones.js';
 // Money text and rate-card CSV parsing. Amounts are integer micro-units; decimal text is
 // converted digit by digit so no float ever touches money.
 export const MICRO = 1_000_000;
@@ -91,35 +92,10 @@ export function parseCsv(text: string): Array<{ line: number; cells: string[] }>
   return rows;
 }
 
-/** Offset of `timeZone` from UTC at the instant `utcMs`, in milliseconds. */
-function zoneOffsetMs(utcMs: number, timeZone: string): number {
-  const parts = new Intl.DateTimeFormat('en-US', {
-    timeZone,
-    hourCycle: 'h23',
-    year: 'numeric',
-    month: '2-digit',
-    day: '2-digit',
-    hour: '2-digit',
-    minute: '2-digit',
-    second: '2-digit',
-  }).formatToParts(new Date(utcMs));
-  const get = (t: string) => Number(parts.find((p) => p.type === t)?.value ?? 0);
-  const asUtc = Date.UTC(
-    get('year'),
-    get('month') - 1,
-    get('day'),
-    get('hour'),
-    get('minute'),
-    get('second'),
-  );
-  return asUtc - Math.floor(utcMs / 1000) * 1000;
-}
-
 /** The UTC instant at which the calendar date 'YYYY-MM-DD' begins in `timeZone`. */
 export function startOfZonedDay(date: string, timeZone: string): number {
-  const naive = Date.parse(`${date}T00:00:00Z`);
-  const first = naive - zoneOffsetMs(naive, timeZone);
-  return naive - zoneOffsetMs(first, timeZone);
+  const [y = 0, mo = 1, d = 1] = date.split('-').map(Number);
+  return zonedToUtc(y, mo, d, 0, 0, timeZone);
 }
 
 /** 'YYYY-MM-DD' of the day after `date`. */

@@ -105,14 +105,7 @@ export function isCurrency(code: string): boolean {
   return /^[A-Z]{3}$/.test(code) && CURRENCIES.has(code);
 }
 
-export function isTimeZone(tz: string): boolean {
-  try {
-    new Intl.DateTimeFormat('en-US', { timeZone: tz });
-    return true;
-  } catch {
-    return false;
-  }
-}
+export { isTimeZone } from '../../platform/time-zones.js';
 
 export function isCountry(code: string): boolean {
   if (!/^[A-Z]{2}$/.test(code)) {

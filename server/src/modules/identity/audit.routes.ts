@@ -7,7 +7,7 @@ import type { SelectQueryBuilder } from 'kysely';
 import type { AppContext } from '../../context.js';
 import type { Database } from '../../platform/db/schema.js';
 import { CursorPageOf, cursorPaged } from '../../platform/http/envelope.js';
-import { cursorPage, decodeCursor } from '../../platform/http/pagination.js';
+import { cursorPage, decodeCursor, encodeCursor } from '../../platform/http/pagination.js';
 import { Nullable, Timestamp } from '../../platform/http/schemas.js';
 import { csvStream } from '../../platform/http/csv.js';
 import { tenantFilter, type AuthContext } from '../../platform/auth/auth-context.js';
@@ -231,7 +231,7 @@ export function registerAuditRoutes(app: FastifyInstance, ctx: AppContext): void
       }
       yield rows;
       const last = rows[rows.length - 1] as R;
-      cursor = Buffer.from(JSON.stringify([last.created_at, last.id])).toString('base64url');
+      cursor = encodeCursor(last.created_at, last.id);
       if (rows.length < 1000) {
         return;
       }

@@ -426,13 +426,9 @@ export class UserService {
         enterpriseId,
       });
     });
-    const view = await this.getUser(
-      auth.kind === 'system' ? auth : { ...auth, dataScope: 'all' },
-      row.id,
-    ).catch(async () => {
-      const roles = await repo.rolesOfUsers(this.ctx.db, [row.id]);
-      return this.view(row, roles.get(row.id) ?? []);
-    });
+    // Built from what was just written: the creator may not see the user in its own data scope.
+    const roles = await repo.rolesOfUsers(this.ctx.db, [row.id]);
+    const view = this.view(row, roles.get(row.id) ?? []);
     return generated ? { ...view, initialPassword: generated } : view;
   }
 
@@ -634,9 +630,9 @@ export class UserService {
   }
 
   private checkPermissionList(perms: string[]): void {
+    const known = new Set(this.permissions.list().map((i) => i.code));
     for (const p of perms) {
-      const known = this.permissions.list().map((i) => i.code);
-      if (!isPermissionPattern(p) || (!p.endsWith('*') && !known.includes(p))) {
+      if (!isPermissionPattern(p) || (!p.endsWith('*') && !known.has(p))) {
         throw errors.invalid([{ field: 'permissions', reason: R.unknownPermission, params: { value: p } }]);
       }
     }

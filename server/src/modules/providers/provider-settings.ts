@@ -1,6 +1,7 @@
 // Connection settings per provider type: validation against the type's schema, the secret
 // fields that are never returned, and the connector options built from a provider record.
 import type { TSchema } from 'typebox';
+import { isTimeZone, wallClock, zonedToUtc } from '../../platform/time-zones.js';
 import { Value } from 'typebox/value';
 import type { ConnectorConfig } from '../../delivery/connectors/index.js';
 import { defineReason, errors } from '../../platform/http/errors.js';
@@ -35,9 +36,7 @@ export function assertChannelFits(type: ProviderType, channel: ProviderChannel):
 }
 
 export function assertTimeZone(tz: string): void {
-  try {
-    new Intl.DateTimeFormat('en-US', { timeZone: tz });
-  } catch {
+  if (!isTimeZone(tz)) {
     throw errors.invalid([{ field: 'quotaTimezone', reason: R.badTimeZone }]);
   }
 }
@@ -157,40 +156,10 @@ export function defaultSenderOf(row: ProvidersTable): string | undefined {
 
 // --- daily quota reset --------------------------------------------------------------------
 
-function localParts(
-  ms: number,
-  timeZone: string,
-): { y: number; mo: number; d: number; h: number; mi: number } {
-  const parts = new Intl.DateTimeFormat('en-US', {
-    timeZone,
-    year: 'numeric',
-    month: '2-digit',
-    day: '2-digit',
-    hour: '2-digit',
-    minute: '2-digit',
-    second: '2-digit',
-    hourCycle: 'h23',
-  }).formatToParts(new Date(ms));
-  const get = (t: string) => Number(parts.find((p) => p.type === t)?.value ?? 0);
-  return { y: get('year'), mo: get('month'), d: get('day'), h: get('hour'), mi: get('minute') };
-}
-
-/** UTC instant of a wall-clock time in a zone (two passes settle DST offsets). */
-function zonedToUtc(y: number, mo: number, d: number, h: number, mi: number, timeZone: string): number {
-  const wall = Date.UTC(y, mo - 1, d, h, mi);
-  let guess = wall;
-  for (let i = 0; i < 2; i++) {
-    const p = localParts(guess, timeZone);
-    const asUtc = Date.UTC(p.y, p.mo - 1, p.d, p.h, p.mi);
-    guess = wall - (asUtc - guess);
-  }
-  return guess;
-}
-
 /** The first instant after `nowMs` at which the local time in `timeZone` is `hhmm`. */
 export function nextQuotaReset(nowMs: number, hhmm: string, timeZone: string): string {
   const [h = 0, mi = 0] = hhmm.split(':').map(Number);
-  const today = localParts(nowMs, timeZone);
+  const today = wallClock(nowMs, timeZone);
   let at = zonedToUtc(today.y, today.mo, today.d, h, mi, timeZone);
   if (at <= nowMs) {
     const t = new Date(Date.UTC(today.y, today.mo - 1, today.d + 1));
