@@ -52,11 +52,12 @@ afterAll(async () => {
 
 /** Picks an option by its label in the select's open dropdown. */
 async function pick(page: Page, testId: string, label: string): Promise<void> {
-  await page.getByTestId(testId).click();
-  await page
-    .locator('.ant-select-dropdown:visible .ant-select-item-option', { hasText: label })
-    .first()
-    .click();
+  const select = page.getByTestId(testId);
+  await select.click();
+  // Several selects' dropdowns can be in the page at once (one still fading out). The select
+  // just opened is the newest one not hidden: AntD appends each select's dropdown on first open.
+  const dropdown = page.locator('.ant-select-dropdown:not(.ant-select-dropdown-hidden)').last();
+  await dropdown.locator('.ant-select-item-option', { hasText: label }).first().click();
 }
 
 async function addTag(page: Page, testId: string, value: string): Promise<void> {
