@@ -16,7 +16,7 @@ export default defineConfig({
     __INTLIFY_PROD_DEVTOOLS__: false,
   },
   server: {
-    proxy: { '/api': process.env.PIGEON_DEV_API ?? 'http://127.0.0.1:3000' },
+    proxy: { '/api': { target: process.env.PIGEON_DEV_API ?? 'http://127.0.0.1:3000', ws: true } },
   },
   build: {
     // Ant Design Vue is registered globally, so its chunk is large by design. Vendor code

@@ -1,6 +1,7 @@
-// `npm run bench [-- <filter>...] [--duration=<seconds>] [--list] [--no-write]`: runs the
+// `npm run bench [-- <filter>...] [--duration=<seconds>] [--backlog-count=<n>] [--e2e-rate=<n>]
+// [--e2e-latency-rate=<n>] [--grace=<seconds>] [--profile] [--trace-sql] [--list] [--no-write]`: runs the
 // scenarios whose name contains any filter (all when none), each bounded in time, then prints
-// a table and writes bench/results/<date-time>.json.
+// a table and writes bench/results/<date-time>.json. Options take `--name=value` or `--name value`.
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
@@ -8,7 +9,9 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { stopAllChildren } from './lib/child.js';
 import { formatTable } from './lib/table.js';
-import type { ResultRow, Scenario } from './scenario.js';
+import { platformOptions } from './lib/platform.js';
+import { ScenarioFailure } from './scenario.js';
+import type { BenchSettings, ResultRow, Scenario } from './scenario.js';
 import { scenarios } from './scenarios/index.js';
 
 interface Options {
@@ -16,23 +19,67 @@ interface Options {
   durationMs: number | null;
   list: boolean;
   write: boolean;
+  profile: boolean;
+  traceSql: boolean;
+  settings: BenchSettings;
+}
+
+const USAGE =
+  'use [filter...] [--duration=<s>] [--backlog-count=<n>] [--e2e-rate=<msg/s>] [--e2e-latency-rate=<msg/s>] [--grace=<s>] [--profile] [--trace-sql] [--list] [--no-write]';
+
+function numberOption(name: string, value: string | undefined, min: number, max: number): number {
+  const n = Number(value);
+  if (value === undefined || value === '' || !(n >= min && n <= max)) {
+    throw new Error(`--${name} must be a number between ${min} and ${max}, got ${value ?? 'nothing'}`);
+  }
+  return n;
 }
 
 function parseArgs(argv: readonly string[]): Options {
-  const options: Options = { filters: [], durationMs: null, list: false, write: true };
-  for (const arg of argv) {
+  const options: Options = {
+    filters: [],
+    durationMs: null,
+    list: false,
+    write: true,
+    profile: false,
+    traceSql: false,
+    settings: { backlogCount: 1_000_000, e2eRate: 10_000, e2eLatencyRate: 1000, graceMs: 60_000 },
+  };
+  const valued = new Set(['duration', 'backlog-count', 'e2e-rate', 'e2e-latency-rate', 'grace']);
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i] as string;
     if (arg === '--list') {
       options.list = true;
     } else if (arg === '--no-write') {
       options.write = false;
-    } else if (arg.startsWith('--duration=')) {
-      const seconds = Number(arg.slice('--duration='.length));
-      if (!(seconds > 0 && seconds <= 600)) {
-        throw new Error(`--duration must be between 0 and 600 seconds, got ${arg}`);
-      }
-      options.durationMs = seconds * 1000;
+    } else if (arg === '--profile') {
+      options.profile = true;
+    } else if (arg === '--trace-sql') {
+      options.traceSql = true;
     } else if (arg.startsWith('--')) {
-      throw new Error(`unknown option ${arg}; use [filter...] [--duration=<s>] [--list] [--no-write]`);
+      const eq = arg.indexOf('=');
+      const name = eq === -1 ? arg.slice(2) : arg.slice(2, eq);
+      if (!valued.has(name)) {
+        throw new Error(`unknown option ${arg}; ${USAGE}`);
+      }
+      const value = eq === -1 ? argv[++i] : arg.slice(eq + 1);
+      switch (name) {
+        case 'duration':
+          options.durationMs = numberOption(name, value, 1, 600) * 1000;
+          break;
+        case 'backlog-count':
+          options.settings.backlogCount = Math.round(numberOption(name, value, 1000, 10_000_000));
+          break;
+        case 'e2e-rate':
+          options.settings.e2eRate = numberOption(name, value, 100, 1_000_000);
+          break;
+        case 'e2e-latency-rate':
+          options.settings.e2eLatencyRate = numberOption(name, value, 10, 1_000_000);
+          break;
+        case 'grace':
+          options.settings.graceMs = numberOption(name, value, 1, 3600) * 1000;
+          break;
+      }
     } else {
       options.filters.push(arg);
     }
@@ -57,7 +104,7 @@ function gitCommit(): string | null {
 
 async function runOne(scenario: Scenario, options: Options, earlierRows: ResultRow[]): Promise<ResultRow[]> {
   const durationMs = options.durationMs ?? scenario.defaultDurationMs;
-  const timeoutMs = scenario.timeoutMs(durationMs);
+  const timeoutMs = scenario.timeoutMs(durationMs, options.settings);
   const workDir = mkdtempSync(join(os.tmpdir(), `pigeon-bench-${scenario.name}-`));
   const abort = new AbortController();
   let timer: NodeJS.Timeout | undefined;
@@ -74,6 +121,7 @@ async function runOne(scenario: Scenario, options: Options, earlierRows: ResultR
         workDir,
         signal: abort.signal,
         earlierRows,
+        settings: options.settings,
         log: (message) => log(`${scenario.name}: ${message}`),
       }),
       overrun,
@@ -87,6 +135,8 @@ async function runOne(scenario: Scenario, options: Options, earlierRows: ResultR
 
 async function main(): Promise<number> {
   const options = parseArgs(process.argv.slice(2));
+  platformOptions.profile = options.profile;
+  platformOptions.traceSql = options.traceSql;
   const selected = scenarios.filter(
     (s) => options.filters.length === 0 || options.filters.some((f) => s.name.includes(f)),
   );
@@ -115,6 +165,9 @@ async function main(): Promise<number> {
     try {
       rows.push(...(await runOne(scenario, options, rows)));
     } catch (error) {
+      if (error instanceof ScenarioFailure) {
+        rows.push(...error.rows);
+      }
       const message = error instanceof Error ? error.message : String(error);
       log(`${scenario.name} FAILED: ${message}`);
       failures.push({ scenario: scenario.name, error: message });
@@ -133,6 +186,9 @@ async function main(): Promise<number> {
       finishedAt: new Date().toISOString(),
       commit: gitCommit(),
       filters: options.filters,
+      durationMs: options.durationMs,
+      settings: options.settings,
+      profile: options.profile,
       machine: {
         cpus: cpus.length,
         cpuModel: cpus[0]?.model ?? null,

@@ -23,6 +23,18 @@ export interface ResultRow {
   details?: Record<string, unknown>;
 }
 
+/** Knobs of the platform scenarios, from the command line (see run.ts). */
+export interface BenchSettings {
+  /** Messages `backlog` queues with the provider paused (`--backlog-count`). */
+  backlogCount: number;
+  /** Offered load of e2e.sms's sustained phase, messages/s (`--e2e-rate`). */
+  e2eRate: number;
+  /** Offered load of e2e.sms's latency phase, messages/s (`--e2e-latency-rate`). */
+  e2eLatencyRate: number;
+  /** How long a scenario waits for every accepted message to reach a final state (`--grace`). */
+  graceMs: number;
+}
+
 export interface ScenarioContext {
   /** Length of the measured phase, milliseconds (CLI `--duration`, else the scenario's default). */
   durationMs: number;
@@ -32,7 +44,8 @@ export interface ScenarioContext {
   signal: AbortSignal;
   /** Rows of the scenarios that ran before this one in the same run (for ratios to a ceiling). */
   earlierRows: readonly ResultRow[];
-  log(message: string): void;
+  settings: BenchSettings;
+  log: (message: string) => void;
 }
 
 export interface Scenario {
@@ -43,6 +56,20 @@ export interface Scenario {
   /** Measured phase when the CLI gives no `--duration`. */
   defaultDurationMs: number;
   /** Hard limit for the whole scenario, set-up included; the runner aborts it after this. */
-  timeoutMs(durationMs: number): number;
+  timeoutMs(durationMs: number, settings: BenchSettings): number;
   run(ctx: ScenarioContext): Promise<ResultRow[]>;
+}
+
+/**
+ * Thrown by a scenario whose check failed (e.g. messages missing) but whose figures are still
+ * worth keeping: the runner records the failure and still prints and writes `rows`.
+ */
+export class ScenarioFailure extends Error {
+  constructor(
+    message: string,
+    readonly rows: ResultRow[],
+  ) {
+    super(message);
+    this.name = 'ScenarioFailure';
+  }
 }

@@ -2,6 +2,7 @@
 // registers the platform plugins and every module. `buildApp` never listens, so tests use
 // `app.inject()`; `cli.ts start` listens.
 import fastify, { LogController, type FastifyInstance } from 'fastify';
+import websocket from '@fastify/websocket';
 import pino, { type Logger } from 'pino';
 import type { Config } from './config.js';
 import type { AppContext } from './context.js';
@@ -88,6 +89,8 @@ export async function buildApp(opts: BuildOptions): Promise<App> {
   });
   await registerDocs(app);
   registerObservability(app, ctx);
+  // WebSocket routes (the console's event stream) are plain routes with `wsHandler`.
+  await app.register(websocket, { options: { maxPayload: 64 * 1024 } });
 
   for (const mod of modules) {
     await mod.register(app, ctx);

@@ -129,6 +129,14 @@ export const SETTINGS = {
     '',
     'External URL of the console, used in links and printed at start-up.',
   ),
+  demo: oneOf(
+    'PIGEON_DEMO',
+    ['auto', 'true', 'false'] as const,
+    'auto',
+    'Demo mode (built-in SMSC simulator and SMTP sink, a seeded demo tenant); `auto` = on for a new data directory and later starts of it.',
+  ),
+  url: str('PIGEON_URL', '', 'Base URL `pigeon send` talks to; empty = `http://127.0.0.1:<PIGEON_PORT>`.'),
+  apiKey: str('PIGEON_API_KEY', '', 'API key `pigeon send` sends as `X-API-Key`.'),
   jwtSecret: str(
     'PIGEON_JWT_SECRET',
     '',
@@ -161,6 +169,41 @@ export const SETTINGS = {
     600_000,
     'How long shutdown waits for in-flight work.',
   ),
+  maxBacklog: int(
+    'PIGEON_MAX_BACKLOG',
+    2_000_000,
+    1,
+    100_000_000,
+    'Queued messages (all providers) above which sends are refused with 503 and Retry-After.',
+  ),
+  maxPendingAccepts: int(
+    'PIGEON_MAX_PENDING_ACCEPTS',
+    50_000,
+    1,
+    10_000_000,
+    'Messages waiting for the next group commit above which sends are refused with 503.',
+  ),
+  deliveryMaxAttempts: int(
+    'PIGEON_DELIVERY_MAX_ATTEMPTS',
+    6,
+    1,
+    100,
+    'Submit attempts of a message (across providers) before it fails.',
+  ),
+  deliveryRetryBaseMs: int(
+    'PIGEON_DELIVERY_RETRY_BASE_MS',
+    2_000,
+    1,
+    3_600_000,
+    'First retry delay; doubles per attempt with jitter, capped at 5 minutes.',
+  ),
+  deliveryInflight: int(
+    'PIGEON_DELIVERY_INFLIGHT',
+    512,
+    1,
+    100_000,
+    'Submits a worker keeps outstanding per provider (the connector still applies its own window).',
+  ),
   bodyLimit: int(
     'PIGEON_BODY_LIMIT',
     16 * 1024 * 1024,
@@ -168,6 +211,45 @@ export const SETTINGS = {
     512 * 1024 * 1024,
     'Largest accepted request body in bytes.',
   ),
+  callbackTimeoutMs: int(
+    'PIGEON_CALLBACK_TIMEOUT_MS',
+    10_000,
+    100,
+    120_000,
+    "How long one callback delivery waits for the customer's URL to answer before it counts as failed.",
+  ),
+  inboundReplyDays: int(
+    'PIGEON_INBOUND_REPLY_DAYS',
+    7,
+    1,
+    365,
+    'Days after an outbound SMS during which an inbound message from its recipient counts as a reply.',
+  ),
+  smppPort: int(
+    'PIGEON_SMPP_PORT',
+    2775,
+    0,
+    65535,
+    'Port of the SMPP server for customers (roles `api` and `all`); 0 = any free port.',
+  ),
+  smppTlsKey: str(
+    'PIGEON_SMPP_TLS_KEY',
+    '',
+    'PEM private key file; with `PIGEON_SMPP_TLS_CERT` the SMPP server speaks TLS only.',
+  ),
+  smppTlsCert: {
+    env: 'PIGEON_SMPP_TLS_CERT',
+    kind: 'string',
+    doc: 'PEM certificate (chain) file for the SMPP server; set together with `PIGEON_SMPP_TLS_KEY`.',
+    defaultText: '',
+    parse: (v, raw) => {
+      const cert = v ?? '';
+      if ((cert === '') !== ((raw.PIGEON_SMPP_TLS_KEY ?? '') === '')) {
+        throw new ConfigError('PIGEON_SMPP_TLS_CERT', 'must be set together with PIGEON_SMPP_TLS_KEY');
+      }
+      return cert;
+    },
+  } satisfies Setting<string>,
 } as const;
 
 export type Config = {

@@ -3,6 +3,7 @@
 import type { App } from './app.js';
 import type { Config } from './config.js';
 import { firstAdminHook } from './modules/identity/identity.cli.js';
+import { demoHook } from './demo.js';
 
 export interface StartupContext {
   app: App;
@@ -14,4 +15,4 @@ export interface StartupContext {
 
 export type StartupHook = (ctx: StartupContext) => Promise<void> | void;
 
-export const startupHooks: StartupHook[] = [firstAdminHook];
+export const startupHooks: StartupHook[] = [firstAdminHook, demoHook];

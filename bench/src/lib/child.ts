@@ -19,16 +19,30 @@ export interface ChildHandle {
   stderrTail(): string;
   /** Resolves with the first stdout line matching `pattern` (including lines already seen). */
   waitForLine(pattern: RegExp, timeoutMs: number): Promise<RegExpExecArray>;
+  /** The last stdout line seen so far that matches `pattern`, or null. */
+  latestLine(pattern: RegExp): RegExpExecArray | null;
   /** SIGTERM, then SIGKILL after `graceMs`; resolves when the process has exited. */
   stop(graceMs?: number): Promise<void>;
 }
 
 const TAIL = 64 * 1024;
+/** Stdout lines kept per child (a chatty child must not grow the runner without bound). */
+const MAX_LINES = 10_000;
 const live = new Set<ChildHandle>();
 
 /** A script under bench/src/workers, as an absolute path. */
 export function workerPath(name: string): string {
   return fileURLToPath(new URL(`../workers/${name}`, import.meta.url));
+}
+
+export interface SpawnOptions {
+  signal?: AbortSignal;
+  env?: NodeJS.ProcessEnv;
+  /** Extra options for node itself, before the script (e.g. `--cpu-prof`). */
+  nodeArgs?: readonly string[];
+  cwd?: string;
+  /** Load tsx first (default true); false for scripts that register it themselves (pigeon.mjs). */
+  tsx?: boolean;
 }
 
 /**
@@ -37,11 +51,13 @@ export function workerPath(name: string): string {
 export function spawnScript(
   script: string,
   args: readonly string[],
-  options: { signal?: AbortSignal; env?: NodeJS.ProcessEnv } = {},
+  options: SpawnOptions = {},
 ): ChildHandle {
-  const child = spawn(process.execPath, ['--import', 'tsx', script, ...args], {
+  const loader = options.tsx === false ? [] : ['--import', 'tsx'];
+  const child = spawn(process.execPath, [...(options.nodeArgs ?? []), ...loader, script, ...args], {
     stdio: ['ignore', 'pipe', 'pipe'],
     env: { ...process.env, ...options.env },
+    ...(options.cwd !== undefined ? { cwd: options.cwd } : {}),
   });
   if (child.pid === undefined) {
     throw new Error(`could not start ${script}`);
@@ -57,6 +73,9 @@ export function spawnScript(
     const parts = (partial + chunk).split('\n');
     partial = parts.pop() ?? '';
     lines.push(...parts);
+    if (lines.length > MAX_LINES && waiters.size === 0) {
+      lines.splice(0, lines.length - MAX_LINES);
+    }
     for (const wake of waiters) {
       wake();
     }
@@ -80,6 +99,15 @@ export function spawnScript(
     child,
     exited,
     stderrTail: () => stderr,
+    latestLine(pattern) {
+      for (let i = lines.length - 1; i >= 0; i--) {
+        const match = pattern.exec(lines[i] as string);
+        if (match !== null) {
+          return match;
+        }
+      }
+      return null;
+    },
     waitForLine(pattern, timeoutMs) {
       return new Promise((resolve, reject) => {
         let seen = 0;

@@ -4,5 +4,19 @@ import type { Scenario } from '../scenario.js';
 import { ceilingHttp } from './ceiling-http.js';
 import { ceilingSqlite } from './ceiling-sqlite.js';
 import { routingSelection } from './routing-selection.js';
+import { acceptBatch, acceptLatency, acceptSingle } from './accept.js';
+import { ceilingSmpp } from './ceiling-smpp.js';
+import { e2eSms } from './e2e-sms.js';
+import { backlog } from './backlog.js';
 
-export const scenarios: readonly Scenario[] = [ceilingHttp, ceilingSqlite, routingSelection];
+export const scenarios: readonly Scenario[] = [
+  ceilingHttp,
+  ceilingSqlite,
+  ceilingSmpp,
+  routingSelection,
+  acceptSingle,
+  acceptLatency,
+  acceptBatch,
+  e2eSms,
+  backlog,
+];

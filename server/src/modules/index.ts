@@ -8,6 +8,9 @@ import { customersModule } from './customers/customers.module.js';
 import { providersModule } from './providers/providers.module.js';
 import { routingModule } from './routing/routing.module.js';
 import { billingModule } from './billing/billing.module.js';
+import { messagesModule } from './messages/messages.module.js';
+import { smppServerModule } from './smpp-server/smpp-server.module.js';
+import { statsModule } from './stats/stats.module.js';
 
 export interface Module {
   name: string;
@@ -22,4 +25,7 @@ export const modules: Module[] = [
   routingModule,
   providersModule,
   billingModule,
+  messagesModule,
+  smppServerModule,
+  statsModule,
 ];

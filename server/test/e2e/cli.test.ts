@@ -13,7 +13,7 @@ const ROOT = path.resolve(import.meta.dirname, '../../..');
 
 describe('pigeon CLI (SPEC §2)', () => {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'pigeon-cli-'));
-  const env = { ...process.env, PIGEON_DATA_DIR: dataDir, PIGEON_LOG_LEVEL: 'warn' };
+  const env = { ...process.env, PIGEON_DATA_DIR: dataDir, PIGEON_SMPP_PORT: '0', PIGEON_LOG_LEVEL: 'warn' };
   const pigeon = (...args: string[]) =>
     spawnSync(process.execPath, [path.join(ROOT, 'server/bin/pigeon.mjs'), ...args], {
       env,

@@ -52,6 +52,7 @@ describe('pigeon start (SPEC §2)', () => {
         PIGEON_PORT: String(port),
         PIGEON_HOST: '127.0.0.1',
         PIGEON_DATA_DIR: dataDir,
+        PIGEON_SMPP_PORT: '0',
         PIGEON_LOG_LEVEL: 'warn',
       },
     });
@@ -91,6 +92,7 @@ describe('pigeon start (SPEC §2)', () => {
         PIGEON_PORT: String(port),
         PIGEON_HOST: '127.0.0.1',
         PIGEON_DATA_DIR: dataDir,
+        PIGEON_SMPP_PORT: '0',
         PIGEON_LOG_LEVEL: 'warn',
       },
     });

@@ -8,6 +8,9 @@ import { identityServices } from '../../src/modules/identity/identity.module.js'
 import { customersServices } from '../../src/modules/customers/customers.module.js';
 import { TEST_PASSWORD, uniqueName, userWithRoles, type SignedIn } from './identity.js';
 import { billingServices } from '../../src/modules/billing/billing.module.js';
+import { inboxServices } from '../../src/modules/messages/inbox-optout.js';
+import { TemplateService } from '../../src/modules/messages/templates.service.js';
+import { newId } from '../../src/platform/ids.js';
 
 export async function createEnterprise(
   app: App,
@@ -90,12 +93,80 @@ export const tenantResourceFactories: Record<string, (app: App, tenant: Tenant) 
     });
     return created.id;
   },
+  message: async (app, tenant) => {
+    // A stored message row (written as the accept path would; no provider needed).
+    const id = newId();
+    const now = app.ctx.clock.iso();
+    await app.ctx.db
+      .insertInto('messages')
+      .values({
+        id,
+        enterprise_id: tenant.enterpriseId,
+        sending_account_id: tenant.sendingAccountId,
+        source: 'api',
+        api_key_id: null,
+        user_id: null,
+        channel: 'sms',
+        recipient: '+447400123456',
+        country: 'GB',
+        number_type: 'MOBILE',
+        sender: null,
+        subject: null,
+        body: 'fixture',
+        html: null,
+        encoding: 'gsm7',
+        segments: 1,
+        smart_encoding: 0,
+        priority: 'normal',
+        status: 'accepted',
+        client_ref: null,
+        campaign_id: null,
+        template_id: null,
+        metadata: '{}',
+        send_at: '2099-01-01T00:00:00.000Z',
+        expires_at: null,
+        price: 0,
+        currency: 'USD',
+        refund_on_failure: 1,
+        refunded: 0,
+        cost: null,
+        provider_id: null,
+        route_rule_id: null,
+        attempts: 0,
+        next_attempt_at: null,
+        tried_providers: '[]',
+        error_code: null,
+        error_message: null,
+        created_at: now,
+        queued_at: null,
+        sent_at: null,
+        done_at: null,
+        updated_at: now,
+      })
+      .execute();
+    return id;
+  },
   quota: async (app, tenant) => {
     const created = await billingServices(app.ctx).quotas.create(systemAuth('test'), {
       sendingAccountId: (await createSendingAccount(app, tenant.enterpriseId)).id,
       channel: 'sms',
       period: 'none',
       allowance: 10,
+    });
+    return created.id;
+  },
+  suppression: async (app, tenant) => {
+    const created = await inboxServices(app.ctx).suppressions.create(systemAuth('test'), {
+      enterpriseId: tenant.enterpriseId,
+      number: `+4479${String(Math.floor(Math.random() * 1e8)).padStart(8, '0')}`,
+    });
+    return created.id;
+  },
+  inbox_keyword: async (app, tenant) => {
+    const suffix = uniqueName('').replace(/[^A-Za-z0-9]/g, '');
+    const created = await inboxServices(app.ctx).inbox.createKeyword(systemAuth('test'), {
+      enterpriseId: tenant.enterpriseId,
+      keyword: `KW${suffix.slice(-10)}`,
     });
     return created.id;
   },
@@ -106,5 +177,43 @@ export const tenantResourceFactories: Record<string, (app: App, tenant: Tenant) 
       to: '2026-01-31',
     });
     return created.id;
+  },
+  template: async (app, tenant) => {
+    const templates = new TemplateService(app.ctx, identityServices(app.ctx).audit);
+    const created = await templates.create(systemAuth('test'), {
+      enterpriseId: tenant.enterpriseId,
+      name: uniqueName('tpl '),
+      channel: 'sms',
+      variants: [{ language: 'en-US', body: 'Your code is {{ code }}' }],
+    });
+    return created.id;
+  },
+  callback: async (app, tenant) => {
+    // A delivered outbox row (the dispatcher leaves it alone).
+    const id = newId();
+    const now = app.ctx.clock.iso();
+    await app.ctx.db
+      .insertInto('callbacks')
+      .values({
+        id,
+        enterprise_id: tenant.enterpriseId,
+        sending_account_id: tenant.sendingAccountId,
+        event: 'message.status',
+        reference_id: newId(),
+        url: 'http://127.0.0.1:9/callbacks',
+        payload: JSON.stringify({ id, event: 'message.status', createdAt: now, data: {} }),
+        status: 'delivered',
+        attempts: 1,
+        next_attempt_at: null,
+        expires_at: now,
+        claim_token: null,
+        last_status_code: 200,
+        last_error: null,
+        delivered_at: now,
+        created_at: now,
+        updated_at: now,
+      })
+      .execute();
+    return id;
   },
 };

@@ -2757,6 +2757,102 @@ export interface paths {
     };
     trace?: never;
   };
+  '/api/v1/billing/profit': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Revenue, provider cost and margin by day, provider, country or enterprise, per currency (staff only) */
+    get: {
+      parameters: {
+        query?: {
+          channel?: 'sms' | 'email' | 'inapp' | 'webhook';
+          /** @description UUIDv7 id */
+          enterpriseId?: string;
+          /** @description First day (inclusive) in `timezone`; default: 29 days before `to` */
+          from?: string;
+          /** @description What one row stands for */
+          groupBy?: 'day' | 'provider' | 'country' | 'enterprise';
+          /** @description IANA time zone of the dates and day buckets; default UTC */
+          timezone?: string;
+          /** @description Last day (inclusive) in `timezone`; default: today */
+          to?: string;
+        };
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              /** @example 200 */
+              code: number;
+              data: {
+                /** Format: date-time */
+                endsAt: string;
+                from: string;
+                /** @description What one row stands for */
+                groupBy: 'day' | 'provider' | 'country' | 'enterprise';
+                rows: {
+                  /** @description Provider cost of the parts submitted (micro-units) */
+                  cost: number;
+                  currency: string;
+                  /** @description Day YYYY-MM-DD, provider id, country code or enterprise id; null: not routed yet / no country */
+                  key: string | null;
+                  /** @description Provider or enterprise name; the key otherwise */
+                  label: string;
+                  /** @description Revenue minus cost (micro-units) */
+                  margin: number;
+                  /** @description Margin / revenue (4 decimals); null without revenue */
+                  marginRate: number | null;
+                  /** @description Messages accepted in the range */
+                  messages: number;
+                  /** @description Charged and not refunded (micro-units) */
+                  revenue: number;
+                }[];
+                /** Format: date-time */
+                startsAt: string;
+                timezone: string;
+                to: string;
+                /** @description One per currency; amounts of different currencies are never added */
+                totals: {
+                  /** @description Provider cost of the parts submitted (micro-units) */
+                  cost: number;
+                  currency: string;
+                  /** @description Revenue minus cost (micro-units) */
+                  margin: number;
+                  /** @description Margin / revenue (4 decimals); null without revenue */
+                  marginRate: number | null;
+                  /** @description Messages accepted in the range */
+                  messages: number;
+                  /** @description Charged and not refunded (micro-units) */
+                  revenue: number;
+                }[];
+              };
+              message: string;
+              /** Format: date-time */
+              timestamp: string;
+            };
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/api/v1/billing/quotas': {
     parameters: {
       query?: never;
@@ -3293,6 +3389,387 @@ export interface paths {
         };
       };
     };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/callbacks': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Status and inbound callbacks to your URLs, newest first (cursor pagination) */
+    get: {
+      parameters: {
+        query: {
+          /** @description Opaque cursor from the previous page. */
+          cursor?: string;
+          /** @description UUIDv7 id */
+          enterpriseId?: string;
+          event?: 'message.status' | 'message.inbound';
+          /** @description Message or inbound message id */
+          referenceId?: string;
+          /** @description UUIDv7 id */
+          sendingAccountId?: string;
+          size: number;
+          status?: 'pending' | 'delivered' | 'dead';
+        };
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: number;
+              data: {
+                attempts: number;
+                /** Format: date-time */
+                createdAt: string;
+                /** Format: date-time */
+                deliveredAt: string | null;
+                /**
+                 * Format: uuid
+                 * @description UUIDv7 id
+                 */
+                enterpriseId: string;
+                event: 'message.status' | 'message.inbound';
+                /**
+                 * Format: date-time
+                 * @description Retries stop here; then the callback is dead
+                 */
+                expiresAt: string;
+                /**
+                 * Format: uuid
+                 * @description UUIDv7 id
+                 */
+                id: string;
+                lastError: string | null;
+                lastStatusCode: number | null;
+                /** Format: date-time */
+                nextAttemptAt: string | null;
+                /** @description The exact JSON body sent and signed */
+                payload: string;
+                /** @description The message id (status) or inbound message id */
+                referenceId: string;
+                /**
+                 * Format: uuid
+                 * @description UUIDv7 id
+                 */
+                sendingAccountId: string;
+                status: 'pending' | 'delivered' | 'dead';
+                /** Format: date-time */
+                updatedAt: string;
+                url: string;
+              }[];
+              message: string;
+              pagination: {
+                nextCursor: string | null;
+                size: number;
+              };
+              /** Format: date-time */
+              timestamp: string;
+            };
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/callbacks/{id}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** One callback */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          /** @description UUIDv7 id */
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              /** @example 200 */
+              code: number;
+              data: {
+                attempts: number;
+                /** Format: date-time */
+                createdAt: string;
+                /** Format: date-time */
+                deliveredAt: string | null;
+                /**
+                 * Format: uuid
+                 * @description UUIDv7 id
+                 */
+                enterpriseId: string;
+                event: 'message.status' | 'message.inbound';
+                /**
+                 * Format: date-time
+                 * @description Retries stop here; then the callback is dead
+                 */
+                expiresAt: string;
+                /**
+                 * Format: uuid
+                 * @description UUIDv7 id
+                 */
+                id: string;
+                lastError: string | null;
+                lastStatusCode: number | null;
+                /** Format: date-time */
+                nextAttemptAt: string | null;
+                /** @description The exact JSON body sent and signed */
+                payload: string;
+                /** @description The message id (status) or inbound message id */
+                referenceId: string;
+                /**
+                 * Format: uuid
+                 * @description UUIDv7 id
+                 */
+                sendingAccountId: string;
+                status: 'pending' | 'delivered' | 'dead';
+                /** Format: date-time */
+                updatedAt: string;
+                url: string;
+              };
+              message: string;
+              /** Format: date-time */
+              timestamp: string;
+            };
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/callbacks/{id}/attempts': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Delivery log of one callback: every attempt with response code, latency and error */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          /** @description UUIDv7 id */
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              /** @example 200 */
+              code: number;
+              data: {
+                attempt: number;
+                error: string | null;
+                /**
+                 * Format: uuid
+                 * @description UUIDv7 id
+                 */
+                id: string;
+                latencyMs: number;
+                outcome: 'delivered' | 'failed';
+                /** Format: date-time */
+                startedAt: string;
+                /** @description HTTP status of the answer; null when none came */
+                statusCode: number | null;
+              }[];
+              message: string;
+              /** Format: date-time */
+              timestamp: string;
+            };
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/callbacks/{id}/resend': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Send a callback again now (any status), with a new 24-hour retry window */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          /** @description UUIDv7 id */
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              /** @example 200 */
+              code: number;
+              data: {
+                attempts: number;
+                /** Format: date-time */
+                createdAt: string;
+                /** Format: date-time */
+                deliveredAt: string | null;
+                /**
+                 * Format: uuid
+                 * @description UUIDv7 id
+                 */
+                enterpriseId: string;
+                event: 'message.status' | 'message.inbound';
+                /**
+                 * Format: date-time
+                 * @description Retries stop here; then the callback is dead
+                 */
+                expiresAt: string;
+                /**
+                 * Format: uuid
+                 * @description UUIDv7 id
+                 */
+                id: string;
+                lastError: string | null;
+                lastStatusCode: number | null;
+                /** Format: date-time */
+                nextAttemptAt: string | null;
+                /** @description The exact JSON body sent and signed */
+                payload: string;
+                /** @description The message id (status) or inbound message id */
+                referenceId: string;
+                /**
+                 * Format: uuid
+                 * @description UUIDv7 id
+                 */
+                sendingAccountId: string;
+                status: 'pending' | 'delivered' | 'dead';
+                /** Format: date-time */
+                updatedAt: string;
+                url: string;
+              };
+              message: string;
+              /** Format: date-time */
+              timestamp: string;
+            };
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/callbacks/accounts/{id}/secret': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** The sending account's callback signing secret (HMAC-SHA256 key of X-Pigeon-Signature; see the README's Callbacks section) */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          /** @description UUIDv7 id */
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              /** @example 200 */
+              code: number;
+              data: {
+                /** @description Key of the HMAC-SHA256 signature over `${timestamp}.${body}` */
+                secret: string;
+                /**
+                 * Format: uuid
+                 * @description UUIDv7 id
+                 */
+                sendingAccountId: string;
+              };
+              message: string;
+              /** Format: date-time */
+              timestamp: string;
+            };
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
     delete?: never;
     options?: never;
     head?: never;
@@ -4895,6 +5372,320 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/api/v1/delivery/queues': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Queued and in-flight messages per provider */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              /** @example 200 */
+              code: number;
+              data: {
+                inflight: number;
+                paused: boolean;
+                /**
+                 * Format: uuid
+                 * @description UUIDv7 id
+                 */
+                providerId: string;
+                providerName: string | null;
+                queued: number;
+              }[];
+              message: string;
+              /** Format: date-time */
+              timestamp: string;
+            };
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/delivery/queues/{id}/pause': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Stop sending from a provider queue */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          /** @description UUIDv7 id */
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              /** @example 200 */
+              code: number;
+              data: {
+                inflight: number;
+                paused: boolean;
+                /**
+                 * Format: uuid
+                 * @description UUIDv7 id
+                 */
+                providerId: string;
+                providerName: string | null;
+                queued: number;
+              }[];
+              message: string;
+              /** Format: date-time */
+              timestamp: string;
+            };
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/delivery/queues/{id}/resume': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Resume a paused provider queue */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          /** @description UUIDv7 id */
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              /** @example 200 */
+              code: number;
+              data: {
+                inflight: number;
+                paused: boolean;
+                /**
+                 * Format: uuid
+                 * @description UUIDv7 id
+                 */
+                providerId: string;
+                providerName: string | null;
+                queued: number;
+              }[];
+              message: string;
+              /** Format: date-time */
+              timestamp: string;
+            };
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/events': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * The console event stream (WebSocket; authenticate with ?token= or a first auth message)
+     * @description Client → server: {type:"auth",token}, {type:"scope",enterpriseId}, {type:"watch",messageId}, {type:"unwatch",messageId}, {type:"ping"}. Server → client: ready, stats (once a second when changed), providers, balance, message.status, pong, error. Close 4401: not signed in.
+     */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content?: never;
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/hooks/providers/{providerId}/inbound': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** An HTTP provider's inbound (MO) callback; needs the provider's callbackToken as ?token= or X-Pigeon-Token */
+    post: {
+      parameters: {
+        query?: {
+          /** @description The provider's callbackToken. */
+          token?: string;
+        };
+        header?: never;
+        path: {
+          /** @description UUIDv7 id */
+          providerId: string;
+        };
+        cookie?: never;
+      };
+      /** @description The provider's JSON or form body. Inbound: fields `from`, `to`, `text` (and optional `receivedAt`) unless the provider's settings give an `inbound` mapping; receipts: the provider's `receipt` mapping. */
+      requestBody: {
+        content: {
+          'application/json': unknown;
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              /** @example 200 */
+              code: number;
+              data: {
+                accepted: number;
+              };
+              message: string;
+              /** Format: date-time */
+              timestamp: string;
+            };
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/hooks/providers/{providerId}/receipts': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** An HTTP provider's delivery receipt callback; needs the provider's callbackToken as ?token= or X-Pigeon-Token */
+    post: {
+      parameters: {
+        query?: {
+          /** @description The provider's callbackToken. */
+          token?: string;
+        };
+        header?: never;
+        path: {
+          /** @description UUIDv7 id */
+          providerId: string;
+        };
+        cookie?: never;
+      };
+      /** @description The provider's JSON or form body. Inbound: fields `from`, `to`, `text` (and optional `receivedAt`) unless the provider's settings give an `inbound` mapping; receipts: the provider's `receipt` mapping. */
+      requestBody: {
+        content: {
+          'application/json': unknown;
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              /** @example 200 */
+              code: number;
+              data: {
+                accepted: number;
+              };
+              message: string;
+              /** Format: date-time */
+              timestamp: string;
+            };
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/api/v1/identity/api-keys': {
     parameters: {
       query?: never;
@@ -6201,6 +6992,1294 @@ export interface paths {
                 updatedAt: string;
                 username: string;
                 userType: 'staff' | 'customer';
+              };
+              message: string;
+              /** Format: date-time */
+              timestamp: string;
+            };
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/messages': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Send one message (SMS or e-mail) */
+    post: {
+      parameters: {
+        query?: never;
+        header?: {
+          /** @description Same key and body within 24 h → the same response, no second message or charge */
+          'idempotency-key'?: string;
+        };
+        path?: never;
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            /**
+             * Format: uuid
+             * @description UUIDv7 id
+             */
+            campaignId?: string;
+            channel: 'sms' | 'email';
+            clientRef?: string;
+            /** @description Sender; the account's default when omitted */
+            from?: string;
+            html?: string;
+            metadata?: {
+              [key: string]: string;
+            };
+            priority?: 'high' | 'normal' | 'low';
+            /** @description ISO-8601; later than now schedules the message */
+            sendAt?: string;
+            /**
+             * Format: uuid
+             * @description Console users: the account to send from (API keys send as their own account)
+             */
+            sendingAccountId?: string;
+            /** @description Replace curly quotes, dashes and the like by GSM-7 look-alikes when only they force UCS-2 */
+            smartEncoding?: boolean;
+            subject?: string;
+            /**
+             * Format: uuid
+             * @description UUIDv7 id
+             */
+            templateId?: string;
+            /** @description SMS text, or the e-mail text part */
+            text?: string;
+            /** @description E.164 number (SMS) or e-mail address */
+            to: string;
+            /** @description Seconds; undelivered by then → expired */
+            validityPeriod?: number;
+            variables?: {
+              [key: string]: unknown;
+            };
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        201: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              /** @example 200 */
+              code: number;
+              data: {
+                channel: 'sms' | 'email';
+                clientRef: string | null;
+                country: string | null;
+                currency: string;
+                encoding: ('gsm7' | 'ucs2') | (never | null);
+                /**
+                 * Format: uuid
+                 * @description UUIDv7 id
+                 */
+                id: string;
+                /** @description Charged, micro-units */
+                price: number;
+                segments: number;
+                status:
+                  | 'accepted'
+                  | 'queued'
+                  | 'sending'
+                  | 'sent'
+                  | 'delivered'
+                  | 'undelivered'
+                  | 'expired'
+                  | 'failed'
+                  | 'rejected'
+                  | 'canceled'
+                  | 'partially_delivered';
+                to: string;
+              };
+              message: string;
+              /** Format: date-time */
+              timestamp: string;
+            };
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/messages/{id}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** One message with its timeline, attempts and parts */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          /** @description UUIDv7 id */
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              /** @example 200 */
+              code: number;
+              data: {
+                attempts: number;
+                /**
+                 * Format: uuid
+                 * @description UUIDv7 id
+                 */
+                campaignId: string | null;
+                channel: 'sms' | 'email';
+                clientRef: string | null;
+                country: string | null;
+                /** Format: date-time */
+                createdAt: string;
+                currency: string;
+                /** Format: date-time */
+                doneAt: string | null;
+                encoding: string | null;
+                /**
+                 * Format: uuid
+                 * @description UUIDv7 id
+                 */
+                enterpriseId: string;
+                errorCode: string | null;
+                errorMessage: string | null;
+                /** Format: date-time */
+                expiresAt: string | null;
+                from: string | null;
+                /**
+                 * Format: uuid
+                 * @description UUIDv7 id
+                 */
+                id: string;
+                metadata: {
+                  [key: string]: string;
+                };
+                /** Format: date-time */
+                nextAttemptAt: string | null;
+                numberType: string | null;
+                price: number;
+                priority: 'high' | 'normal' | 'low';
+                /**
+                 * Format: uuid
+                 * @description UUIDv7 id
+                 */
+                providerId: string | null;
+                /** Format: date-time */
+                queuedAt: string | null;
+                refunded: boolean;
+                segments: number;
+                /** Format: date-time */
+                sendAt: string | null;
+                /**
+                 * Format: uuid
+                 * @description UUIDv7 id
+                 */
+                sendingAccountId: string;
+                /** Format: date-time */
+                sentAt: string | null;
+                source: string;
+                status:
+                  | 'accepted'
+                  | 'queued'
+                  | 'sending'
+                  | 'sent'
+                  | 'delivered'
+                  | 'undelivered'
+                  | 'expired'
+                  | 'failed'
+                  | 'rejected'
+                  | 'canceled'
+                  | 'partially_delivered';
+                subject: string | null;
+                /**
+                 * Format: uuid
+                 * @description UUIDv7 id
+                 */
+                templateId: string | null;
+                text: string;
+                to: string;
+                /** Format: date-time */
+                updatedAt: string;
+              } & {
+                /** @description Provider cost (staff only), micro-units */
+                cost?: number | null;
+                deliveryAttempts: {
+                  attempt: number;
+                  errorCode: string | null;
+                  errorMessage: string | null;
+                  /** Format: date-time */
+                  finishedAt: string;
+                  latencyMs: number;
+                  outcome: string;
+                  /**
+                   * Format: uuid
+                   * @description UUIDv7 id
+                   */
+                  providerId: string;
+                  /** Format: date-time */
+                  startedAt: string;
+                }[];
+                parts: {
+                  errorCode: string | null;
+                  partIndex: number;
+                  /**
+                   * Format: uuid
+                   * @description UUIDv7 id
+                   */
+                  providerId: string;
+                  providerMessageId: string;
+                  providerStatus: string | null;
+                  /** Format: date-time */
+                  receiptAt: string | null;
+                  receiptStatus: string | null;
+                  /** Format: date-time */
+                  submittedAt: string;
+                }[];
+                timeline: {
+                  /** Format: date-time */
+                  at: string;
+                  detail: string;
+                  /** @description accepted, queued, attempt, sent, receipt, delivered, … */
+                  status: string;
+                }[];
+              };
+              message: string;
+              /** Format: date-time */
+              timestamp: string;
+            };
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/messages/{id}/cancel': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Cancel a scheduled or queued message (refunded) */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          /** @description UUIDv7 id */
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              /** @example 200 */
+              code: number;
+              data: {
+                attempts: number;
+                /**
+                 * Format: uuid
+                 * @description UUIDv7 id
+                 */
+                campaignId: string | null;
+                channel: 'sms' | 'email';
+                clientRef: string | null;
+                country: string | null;
+                /** Format: date-time */
+                createdAt: string;
+                currency: string;
+                /** Format: date-time */
+                doneAt: string | null;
+                encoding: string | null;
+                /**
+                 * Format: uuid
+                 * @description UUIDv7 id
+                 */
+                enterpriseId: string;
+                errorCode: string | null;
+                errorMessage: string | null;
+                /** Format: date-time */
+                expiresAt: string | null;
+                from: string | null;
+                /**
+                 * Format: uuid
+                 * @description UUIDv7 id
+                 */
+                id: string;
+                metadata: {
+                  [key: string]: string;
+                };
+                /** Format: date-time */
+                nextAttemptAt: string | null;
+                numberType: string | null;
+                price: number;
+                priority: 'high' | 'normal' | 'low';
+                /**
+                 * Format: uuid
+                 * @description UUIDv7 id
+                 */
+                providerId: string | null;
+                /** Format: date-time */
+                queuedAt: string | null;
+                refunded: boolean;
+                segments: number;
+                /** Format: date-time */
+                sendAt: string | null;
+                /**
+                 * Format: uuid
+                 * @description UUIDv7 id
+                 */
+                sendingAccountId: string;
+                /** Format: date-time */
+                sentAt: string | null;
+                source: string;
+                status:
+                  | 'accepted'
+                  | 'queued'
+                  | 'sending'
+                  | 'sent'
+                  | 'delivered'
+                  | 'undelivered'
+                  | 'expired'
+                  | 'failed'
+                  | 'rejected'
+                  | 'canceled'
+                  | 'partially_delivered';
+                subject: string | null;
+                /**
+                 * Format: uuid
+                 * @description UUIDv7 id
+                 */
+                templateId: string | null;
+                text: string;
+                to: string;
+                /** Format: date-time */
+                updatedAt: string;
+              };
+              message: string;
+              /** Format: date-time */
+              timestamp: string;
+            };
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/messages/{id}/status': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** The status of one message */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          /** @description UUIDv7 id */
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              /** @example 200 */
+              code: number;
+              data: {
+                clientRef: string | null;
+                /** Format: date-time */
+                doneAt: string | null;
+                errorCode: string | null;
+                /**
+                 * Format: uuid
+                 * @description UUIDv7 id
+                 */
+                id: string;
+                segments: number;
+                status:
+                  | 'accepted'
+                  | 'queued'
+                  | 'sending'
+                  | 'sent'
+                  | 'delivered'
+                  | 'undelivered'
+                  | 'expired'
+                  | 'failed'
+                  | 'rejected'
+                  | 'canceled'
+                  | 'partially_delivered';
+                /** Format: date-time */
+                updatedAt: string;
+              };
+              message: string;
+              /** Format: date-time */
+              timestamp: string;
+            };
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/messages/batch': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Send up to 10 000 messages; each is accepted or rejected on its own */
+    post: {
+      parameters: {
+        query?: never;
+        header?: {
+          /** @description Same key and body within 24 h → the same response, no second message or charge */
+          'idempotency-key'?: string;
+        };
+        path?: never;
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            messages: {
+              /**
+               * Format: uuid
+               * @description UUIDv7 id
+               */
+              campaignId?: string;
+              channel: 'sms' | 'email';
+              clientRef?: string;
+              /** @description Sender; the account's default when omitted */
+              from?: string;
+              html?: string;
+              metadata?: {
+                [key: string]: string;
+              };
+              priority?: 'high' | 'normal' | 'low';
+              /** @description ISO-8601; later than now schedules the message */
+              sendAt?: string;
+              /** @description Replace curly quotes, dashes and the like by GSM-7 look-alikes when only they force UCS-2 */
+              smartEncoding?: boolean;
+              subject?: string;
+              /**
+               * Format: uuid
+               * @description UUIDv7 id
+               */
+              templateId?: string;
+              /** @description SMS text, or the e-mail text part */
+              text?: string;
+              /** @description E.164 number (SMS) or e-mail address */
+              to: string;
+              /** @description Seconds; undelivered by then → expired */
+              validityPeriod?: number;
+              variables?: {
+                [key: string]: unknown;
+              };
+            }[];
+            /**
+             * Format: uuid
+             * @description UUIDv7 id
+             */
+            sendingAccountId?: string;
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              /** @example 200 */
+              code: number;
+              data: {
+                accepted: number;
+                rejected: number;
+                results: {
+                  accepted: boolean;
+                  clientRef?: string | null;
+                  code?: string;
+                  field?: string;
+                  /**
+                   * Format: uuid
+                   * @description UUIDv7 id
+                   */
+                  id?: string;
+                  index: number;
+                  message?: string;
+                  price?: number;
+                  reason?: string;
+                  segments?: number;
+                  status?:
+                    | 'accepted'
+                    | 'queued'
+                    | 'sending'
+                    | 'sent'
+                    | 'delivered'
+                    | 'undelivered'
+                    | 'expired'
+                    | 'failed'
+                    | 'rejected'
+                    | 'canceled'
+                    | 'partially_delivered';
+                  to?: string;
+                }[];
+              };
+              message: string;
+              /** Format: date-time */
+              timestamp: string;
+            };
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/messages/inbox': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Inbound (MO) messages, newest first (filters: time range, enterprise, account, number, classification) */
+    get: {
+      parameters: {
+        query: {
+          /** @description opt_out/opt_in: an opt-out keyword; reply: the sender got an SMS from the account within the reply window; keyword: the first word is a keyword an enterprise claimed; unknown: none of these. */
+          classification?: 'opt_out' | 'opt_in' | 'reply' | 'keyword' | 'unknown';
+          cursor?: string;
+          /** @description UUIDv7 id */
+          enterpriseId?: string;
+          /** @description Received at or after. */
+          from?: string;
+          /** @description The sender or the recipient number (exact). */
+          number?: string;
+          /** @description UUIDv7 id */
+          sendingAccountId?: string;
+          size: number;
+          /** @description Received before. */
+          to?: string;
+        };
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: number;
+              data: {
+                /** @description opt_out/opt_in: an opt-out keyword; reply: the sender got an SMS from the account within the reply window; keyword: the first word is a keyword an enterprise claimed; unknown: none of these. */
+                classification: 'opt_out' | 'opt_in' | 'reply' | 'keyword' | 'unknown';
+                encoding: string;
+                /**
+                 * Format: uuid
+                 * @description UUIDv7 id
+                 */
+                enterpriseId: string | null;
+                /** @description The mobile user's number. */
+                from: string;
+                /**
+                 * Format: uuid
+                 * @description UUIDv7 id
+                 */
+                id: string;
+                isComplete: boolean;
+                keyword: string | null;
+                parts: number;
+                /**
+                 * Format: uuid
+                 * @description UUIDv7 id
+                 */
+                providerId: string | null;
+                /** Format: date-time */
+                receivedAt: string;
+                /**
+                 * Format: uuid
+                 * @description UUIDv7 id
+                 */
+                replyToMessageId: string | null;
+                /**
+                 * Format: uuid
+                 * @description UUIDv7 id
+                 */
+                sendingAccountId: string | null;
+                text: string;
+                /** @description The number the message was sent to. */
+                to: string;
+              }[];
+              message: string;
+              pagination: {
+                nextCursor: string | null;
+                size: number;
+              };
+              /** Format: date-time */
+              timestamp: string;
+            };
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/messages/inbox/keywords': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Keywords enterprises claim: an inbound message starting with one is matched to its enterprise */
+    get: {
+      parameters: {
+        query?: {
+          /** @description UUIDv7 id */
+          enterpriseId?: string;
+        };
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              /** @example 200 */
+              code: number;
+              data: {
+                /** Format: date-time */
+                createdAt: string;
+                /**
+                 * Format: uuid
+                 * @description UUIDv7 id
+                 */
+                enterpriseId: string;
+                /**
+                 * Format: uuid
+                 * @description UUIDv7 id
+                 */
+                id: string;
+                keyword: string;
+                /**
+                 * Format: uuid
+                 * @description UUIDv7 id
+                 */
+                sendingAccountId: string | null;
+              }[];
+              message: string;
+              /** Format: date-time */
+              timestamp: string;
+            };
+          };
+        };
+      };
+    };
+    put?: never;
+    /** Claim a keyword (unique on the platform; not an opt-out keyword) */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            /**
+             * Format: uuid
+             * @description UUIDv7 id
+             */
+            enterpriseId?: string;
+            keyword: string;
+            /**
+             * Format: uuid
+             * @description UUIDv7 id
+             */
+            sendingAccountId?: string;
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              /** @example 200 */
+              code: number;
+              data: {
+                /** Format: date-time */
+                createdAt: string;
+                /**
+                 * Format: uuid
+                 * @description UUIDv7 id
+                 */
+                enterpriseId: string;
+                /**
+                 * Format: uuid
+                 * @description UUIDv7 id
+                 */
+                id: string;
+                keyword: string;
+                /**
+                 * Format: uuid
+                 * @description UUIDv7 id
+                 */
+                sendingAccountId: string | null;
+              };
+              message: string;
+              /** Format: date-time */
+              timestamp: string;
+            };
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/messages/inbox/keywords/{id}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    post?: never;
+    /** Release a keyword */
+    delete: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          /** @description UUIDv7 id */
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              /** @example 200 */
+              code: number;
+              data: {
+                done: boolean;
+              };
+              message: string;
+              /** Format: date-time */
+              timestamp: string;
+            };
+          };
+        };
+      };
+    };
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/messages/opt-out-keywords': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Opt-out and opt-in keywords per language (first word of an inbound message) */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              /** @example 200 */
+              code: number;
+              data: {
+                action: 'opt_out' | 'opt_in';
+                /** Format: date-time */
+                createdAt: string;
+                /**
+                 * Format: uuid
+                 * @description UUIDv7 id
+                 */
+                id: string;
+                keyword: string;
+                language: string;
+              }[];
+              message: string;
+              /** Format: date-time */
+              timestamp: string;
+            };
+          };
+        };
+      };
+    };
+    put?: never;
+    /** Add an opt-out or opt-in keyword (platform staff) */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            action: 'opt_out' | 'opt_in';
+            keyword: string;
+            language: string;
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              /** @example 200 */
+              code: number;
+              data: {
+                action: 'opt_out' | 'opt_in';
+                /** Format: date-time */
+                createdAt: string;
+                /**
+                 * Format: uuid
+                 * @description UUIDv7 id
+                 */
+                id: string;
+                keyword: string;
+                language: string;
+              };
+              message: string;
+              /** Format: date-time */
+              timestamp: string;
+            };
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/messages/opt-out-keywords/{id}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    post?: never;
+    /** Remove an opt-out or opt-in keyword (platform staff) */
+    delete: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          /** @description UUIDv7 id */
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              /** @example 200 */
+              code: number;
+              data: {
+                done: boolean;
+              };
+              message: string;
+              /** Format: date-time */
+              timestamp: string;
+            };
+          };
+        };
+      };
+    };
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/messages/outbox': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Sent messages, newest first, with filters (cursor pagination) */
+    get: {
+      parameters: {
+        query: {
+          /** @description UUIDv7 id */
+          campaignId?: string;
+          channel?: 'sms' | 'email';
+          clientRef?: string;
+          country?: string;
+          /** @description Opaque cursor from the previous page. */
+          cursor?: string;
+          /** @description UUIDv7 id */
+          enterpriseId?: string;
+          from?: string;
+          /** @description Recipient (exact) */
+          number?: string;
+          /** @description UUIDv7 id */
+          providerId?: string;
+          /** @description UUIDv7 id */
+          sendingAccountId?: string;
+          /** @description Items per page. */
+          size: number;
+          status?:
+            | 'accepted'
+            | 'queued'
+            | 'sending'
+            | 'sent'
+            | 'delivered'
+            | 'undelivered'
+            | 'expired'
+            | 'failed'
+            | 'rejected'
+            | 'canceled'
+            | 'partially_delivered';
+          to?: string;
+        };
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: number;
+              data: {
+                attempts: number;
+                /**
+                 * Format: uuid
+                 * @description UUIDv7 id
+                 */
+                campaignId: string | null;
+                channel: 'sms' | 'email';
+                clientRef: string | null;
+                country: string | null;
+                /** Format: date-time */
+                createdAt: string;
+                currency: string;
+                /** Format: date-time */
+                doneAt: string | null;
+                encoding: string | null;
+                /**
+                 * Format: uuid
+                 * @description UUIDv7 id
+                 */
+                enterpriseId: string;
+                errorCode: string | null;
+                errorMessage: string | null;
+                /** Format: date-time */
+                expiresAt: string | null;
+                from: string | null;
+                /**
+                 * Format: uuid
+                 * @description UUIDv7 id
+                 */
+                id: string;
+                metadata: {
+                  [key: string]: string;
+                };
+                /** Format: date-time */
+                nextAttemptAt: string | null;
+                numberType: string | null;
+                price: number;
+                priority: 'high' | 'normal' | 'low';
+                /**
+                 * Format: uuid
+                 * @description UUIDv7 id
+                 */
+                providerId: string | null;
+                /** Format: date-time */
+                queuedAt: string | null;
+                refunded: boolean;
+                segments: number;
+                /** Format: date-time */
+                sendAt: string | null;
+                /**
+                 * Format: uuid
+                 * @description UUIDv7 id
+                 */
+                sendingAccountId: string;
+                /** Format: date-time */
+                sentAt: string | null;
+                source: string;
+                status:
+                  | 'accepted'
+                  | 'queued'
+                  | 'sending'
+                  | 'sent'
+                  | 'delivered'
+                  | 'undelivered'
+                  | 'expired'
+                  | 'failed'
+                  | 'rejected'
+                  | 'canceled'
+                  | 'partially_delivered';
+                subject: string | null;
+                /**
+                 * Format: uuid
+                 * @description UUIDv7 id
+                 */
+                templateId: string | null;
+                text: string;
+                to: string;
+                /** Format: date-time */
+                updatedAt: string;
+              }[];
+              message: string;
+              pagination: {
+                nextCursor: string | null;
+                size: number;
+              };
+              /** Format: date-time */
+              timestamp: string;
+            };
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/messages/quote': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Segments, encoding and price of a message, without sending it */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            /**
+             * Format: uuid
+             * @description UUIDv7 id
+             */
+            campaignId?: string;
+            channel: 'sms' | 'email';
+            clientRef?: string;
+            /** @description Sender; the account's default when omitted */
+            from?: string;
+            html?: string;
+            metadata?: {
+              [key: string]: string;
+            };
+            priority?: 'high' | 'normal' | 'low';
+            /** @description ISO-8601; later than now schedules the message */
+            sendAt?: string;
+            /**
+             * Format: uuid
+             * @description Console users: the account to send from (API keys send as their own account)
+             */
+            sendingAccountId?: string;
+            /** @description Replace curly quotes, dashes and the like by GSM-7 look-alikes when only they force UCS-2 */
+            smartEncoding?: boolean;
+            subject?: string;
+            /**
+             * Format: uuid
+             * @description UUIDv7 id
+             */
+            templateId?: string;
+            /** @description SMS text, or the e-mail text part */
+            text?: string;
+            /** @description E.164 number (SMS) or e-mail address */
+            to: string;
+            /** @description Seconds; undelivered by then → expired */
+            validityPeriod?: number;
+            variables?: {
+              [key: string]: unknown;
+            };
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              /** @example 200 */
+              code: number;
+              data: {
+                channel: 'sms' | 'email';
+                characters: number;
+                country: string | null;
+                currency: string;
+                encoding: ('gsm7' | 'ucs2') | (never | null);
+                numberType: string | null;
+                price: number;
+                /**
+                 * Format: uuid
+                 * @description UUIDv7 id
+                 */
+                providerId: string | null;
+                segments: number;
+                smartEncoded: boolean;
+                to: string;
+                unitPrice: number;
               };
               message: string;
               /** Format: date-time */
@@ -7822,6 +9901,542 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/api/v1/smpp/binds': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Live SMPP binds per sending account (customers see their own) */
+    get: {
+      parameters: {
+        query?: {
+          /** @description UUIDv7 id */
+          sendingAccountId?: string;
+        };
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              /** @example 200 */
+              code: number;
+              data: {
+                bindType: 'transmitter' | 'receiver' | 'transceiver';
+                /**
+                 * Format: uuid
+                 * @description UUIDv7 id
+                 */
+                enterpriseId: string;
+                /**
+                 * Format: uuid
+                 * @description UUIDv7 id
+                 */
+                id: string;
+                ip: string;
+                /** @description deliver_sm sent on this bind, not yet answered */
+                outstandingDeliveries: number;
+                /** @description deliver_sm waiting for a free window (whole account) */
+                queuedDeliveries: number;
+                /**
+                 * Format: uuid
+                 * @description UUIDv7 id
+                 */
+                sendingAccountId: string;
+                sendingAccountName: string;
+                /** Format: date-time */
+                since: string;
+                /** @description submit_sm/data_sm received on this bind */
+                submits: number;
+                systemId: string;
+                /** @description submit_sm/data_sm per second over the last 10 seconds */
+                tps: number;
+              }[];
+              message: string;
+              /** Format: date-time */
+              timestamp: string;
+            };
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/smpp/binds/{id}/disconnect': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Unbinds and closes one live SMPP bind */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          /** @description UUIDv7 id */
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              /** @example 200 */
+              code: number;
+              data: {
+                done: boolean;
+              };
+              message: string;
+              /** Format: date-time */
+              timestamp: string;
+            };
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/stats/overview': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * Dashboard: the last hour per minute, throughput, failures, providers, balance (ST-1)
+     * @description Sends (sent to a provider), deliveries, failures and success rate per minute for the last 60 minutes; customers see their own enterprise, staff the platform or one enterprise. Live updates come over the WebSocket at /api/v1/events.
+     */
+    get: {
+      parameters: {
+        query?: {
+          /** @description Staff: one enterprise (default: the whole platform). Customers always see their own. */
+          enterpriseId?: string;
+        };
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              /** @example 200 */
+              code: number;
+              data: {
+                balance: {
+                  /** @description Balance plus credit limit, micro-units */
+                  available: number;
+                  /** @description Micro-units */
+                  balance: number;
+                  currency: string;
+                  /**
+                   * Format: uuid
+                   * @description UUIDv7 id
+                   */
+                  enterpriseId: string;
+                  enterpriseName: string;
+                } | null;
+                /**
+                 * Format: uuid
+                 * @description UUIDv7 id
+                 */
+                enterpriseId: string | null;
+                /** @description Failures of the last 60 minutes by error code */
+                failuresByReason: {
+                  count: number;
+                  reason: string;
+                }[];
+                /** Format: date-time */
+                from: string;
+                /** @description Provider health and queue depth (staff only) */
+                providers: {
+                  channel: string;
+                  enabled: boolean;
+                  frozen: boolean;
+                  /** @description unknown, healthy or unhealthy */
+                  health: string;
+                  /**
+                   * Format: uuid
+                   * @description UUIDv7 id
+                   */
+                  id: string;
+                  name: string;
+                  /** @description Messages waiting for this provider */
+                  queueDepth: number;
+                }[];
+                /** @description The last 60 minutes, oldest first, one point per minute */
+                series: {
+                  delivered: number;
+                  /** @description undelivered, expired, failed or rejected */
+                  failed: number;
+                  /** Format: date-time */
+                  minute: string;
+                  /** @description Messages handed to a provider */
+                  sent: number;
+                  /** @description Messages taken in (accepted or queued) */
+                  submitted: number;
+                  /** @description delivered / (delivered + failed); null when neither */
+                  successRate: number | null;
+                }[];
+                /** @description Messages sent per second over the last 10 seconds */
+                throughput: number;
+                /** Format: date-time */
+                to: string;
+                totals: {
+                  delivered: number;
+                  /** @description undelivered, expired, failed or rejected */
+                  failed: number;
+                  /** @description Messages handed to a provider */
+                  sent: number;
+                  /** @description Messages taken in (accepted or queued) */
+                  submitted: number;
+                  /** @description delivered / (delivered + failed); null when neither */
+                  successRate: number | null;
+                };
+              };
+              message: string;
+              /** Format: date-time */
+              timestamp: string;
+            };
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/suppressions': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** The enterprise's suppression list: numbers no SMS is sent to */
+    get: {
+      parameters: {
+        query: {
+          /** @description UUIDv7 id */
+          enterpriseId?: string;
+          /** @description Part of the number. */
+          number?: string;
+          /** @description Page number, from 1. */
+          page: number;
+          /** @description Items per page. */
+          size: number;
+          /** @description mo: an opt-out keyword from the recipient; manual: added by hand; import: CSV import. */
+          source?: 'mo' | 'manual' | 'import';
+        };
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: number;
+              data: {
+                /** Format: date-time */
+                createdAt: string;
+                createdBy: string | null;
+                /**
+                 * Format: uuid
+                 * @description UUIDv7 id
+                 */
+                enterpriseId: string;
+                /**
+                 * Format: uuid
+                 * @description UUIDv7 id
+                 */
+                id: string;
+                /**
+                 * Format: uuid
+                 * @description UUIDv7 id
+                 */
+                inboundId: string | null;
+                /** @description E.164 number that no SMS of this enterprise is sent to. */
+                number: string;
+                reason: string;
+                /** @description mo: an opt-out keyword from the recipient; manual: added by hand; import: CSV import. */
+                source: 'mo' | 'manual' | 'import';
+              }[];
+              message: string;
+              pagination: {
+                page: number;
+                pages: number;
+                size: number;
+                total: number;
+              };
+              /** Format: date-time */
+              timestamp: string;
+            };
+          };
+        };
+      };
+    };
+    put?: never;
+    /** Add a number to the suppression list (with a reason) */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            /**
+             * Format: uuid
+             * @description UUIDv7 id
+             */
+            enterpriseId?: string;
+            /** @description International number (+ or 00). */
+            number: string;
+            reason?: string;
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              /** @example 200 */
+              code: number;
+              data: {
+                /** Format: date-time */
+                createdAt: string;
+                createdBy: string | null;
+                /**
+                 * Format: uuid
+                 * @description UUIDv7 id
+                 */
+                enterpriseId: string;
+                /**
+                 * Format: uuid
+                 * @description UUIDv7 id
+                 */
+                id: string;
+                /**
+                 * Format: uuid
+                 * @description UUIDv7 id
+                 */
+                inboundId: string | null;
+                /** @description E.164 number that no SMS of this enterprise is sent to. */
+                number: string;
+                reason: string;
+                /** @description mo: an opt-out keyword from the recipient; manual: added by hand; import: CSV import. */
+                source: 'mo' | 'manual' | 'import';
+              };
+              message: string;
+              /** Format: date-time */
+              timestamp: string;
+            };
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/suppressions/{id}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    post?: never;
+    /** Remove a number from the suppression list */
+    delete: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          /** @description UUIDv7 id */
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              /** @example 200 */
+              code: number;
+              data: {
+                done: boolean;
+              };
+              message: string;
+              /** Format: date-time */
+              timestamp: string;
+            };
+          };
+        };
+      };
+    };
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/suppressions/export': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** The suppression list as CSV (number,reason,source,createdAt,enterpriseId) */
+    get: {
+      parameters: {
+        query?: {
+          /** @description UUIDv7 id */
+          enterpriseId?: string;
+        };
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content?: never;
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/suppressions/import': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Import numbers from CSV (number,reason); all or nothing, errors name the line */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            /** @description CSV with a header row `number,reason` (reason optional). All or nothing: any bad line rejects the whole file with line-numbered errors. */
+            csv: string;
+            /**
+             * Format: uuid
+             * @description UUIDv7 id
+             */
+            enterpriseId?: string;
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              /** @example 200 */
+              code: number;
+              data: {
+                /** @description Numbers added. */
+                imported: number;
+                /** @description Numbers already on the list. */
+                skipped: number;
+              };
+              message: string;
+              /** Format: date-time */
+              timestamp: string;
+            };
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/api/v1/system/info': {
     parameters: {
       query?: never;
@@ -7865,6 +10480,828 @@ export interface paths {
     };
     put?: never;
     post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/templates': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** List templates: the enterprise's own and the predefined system templates */
+    get: {
+      parameters: {
+        query: {
+          channel?: 'sms' | 'email';
+          /** @description UUIDv7 id */
+          enterpriseId?: string;
+          /** @description Part of the name */
+          keyword?: string;
+          page: number;
+          /** @description system: only predefined templates; enterprise: only enterprise templates */
+          scope?: 'system' | 'enterprise';
+          size: number;
+          status?: 'draft' | 'pending_review' | 'approved' | 'rejected';
+        };
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: number;
+              data: {
+                channel: 'sms' | 'email';
+                /** Format: date-time */
+                createdAt: string;
+                description: string;
+                /**
+                 * Format: uuid
+                 * @description UUIDv7 id
+                 */
+                enterpriseId: string | null;
+                /**
+                 * Format: uuid
+                 * @description UUIDv7 id
+                 */
+                id: string;
+                /** @description A predefined template shared by every enterprise (read-only for customers) */
+                isSystem: boolean;
+                name: string;
+                /** Format: date-time */
+                reviewedAt: string | null;
+                reviewedBy: string | null;
+                reviewNote: string | null;
+                status: 'draft' | 'pending_review' | 'approved' | 'rejected';
+                systemKey: string | null;
+                /** Format: date-time */
+                updatedAt: string;
+                /** @description Declared variables plus every variable the variants use */
+                variables: {
+                  description?: string;
+                  name: string;
+                  /** @description Sample value for the preview */
+                  sample?: string;
+                }[];
+                /** @description Per-language texts; the first is the default */
+                variants: {
+                  /** @description Text (Liquid), e.g. "Code {{ code }}" */
+                  body: string;
+                  /** @description BCP 47 language tag, e.g. zh-CN, en-US */
+                  language: string;
+                  /** @description E-mail subject (Liquid) */
+                  subject?: string;
+                }[];
+              }[];
+              message: string;
+              pagination: {
+                page: number;
+                pages: number;
+                size: number;
+                total: number;
+              };
+              /** Format: date-time */
+              timestamp: string;
+            };
+          };
+        };
+      };
+    };
+    put?: never;
+    /** Create a template (draft). Variants are Liquid texts; variables they use are detected. Staff without enterpriseId create a system template */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            channel: 'sms' | 'email';
+            description?: string;
+            /**
+             * Format: uuid
+             * @description UUIDv7 id
+             */
+            enterpriseId?: string;
+            name: string;
+            variables?: {
+              description?: string;
+              name: string;
+              /** @description Sample value for the preview */
+              sample?: string;
+            }[];
+            variants: {
+              /** @description Text (Liquid), e.g. "Code {{ code }}" */
+              body: string;
+              /** @description BCP 47 language tag, e.g. zh-CN, en-US */
+              language: string;
+              /** @description E-mail subject (Liquid) */
+              subject?: string;
+            }[];
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              /** @example 200 */
+              code: number;
+              data: {
+                channel: 'sms' | 'email';
+                /** Format: date-time */
+                createdAt: string;
+                description: string;
+                /**
+                 * Format: uuid
+                 * @description UUIDv7 id
+                 */
+                enterpriseId: string | null;
+                /**
+                 * Format: uuid
+                 * @description UUIDv7 id
+                 */
+                id: string;
+                /** @description A predefined template shared by every enterprise (read-only for customers) */
+                isSystem: boolean;
+                name: string;
+                /** Format: date-time */
+                reviewedAt: string | null;
+                reviewedBy: string | null;
+                reviewNote: string | null;
+                status: 'draft' | 'pending_review' | 'approved' | 'rejected';
+                systemKey: string | null;
+                /** Format: date-time */
+                updatedAt: string;
+                /** @description Declared variables plus every variable the variants use */
+                variables: {
+                  description?: string;
+                  name: string;
+                  /** @description Sample value for the preview */
+                  sample?: string;
+                }[];
+                /** @description Per-language texts; the first is the default */
+                variants: {
+                  /** @description Text (Liquid), e.g. "Code {{ code }}" */
+                  body: string;
+                  /** @description BCP 47 language tag, e.g. zh-CN, en-US */
+                  language: string;
+                  /** @description E-mail subject (Liquid) */
+                  subject?: string;
+                }[];
+              };
+              message: string;
+              /** Format: date-time */
+              timestamp: string;
+            };
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/templates/{id}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** One template */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          /** @description UUIDv7 id */
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              /** @example 200 */
+              code: number;
+              data: {
+                channel: 'sms' | 'email';
+                /** Format: date-time */
+                createdAt: string;
+                description: string;
+                /**
+                 * Format: uuid
+                 * @description UUIDv7 id
+                 */
+                enterpriseId: string | null;
+                /**
+                 * Format: uuid
+                 * @description UUIDv7 id
+                 */
+                id: string;
+                /** @description A predefined template shared by every enterprise (read-only for customers) */
+                isSystem: boolean;
+                name: string;
+                /** Format: date-time */
+                reviewedAt: string | null;
+                reviewedBy: string | null;
+                reviewNote: string | null;
+                status: 'draft' | 'pending_review' | 'approved' | 'rejected';
+                systemKey: string | null;
+                /** Format: date-time */
+                updatedAt: string;
+                /** @description Declared variables plus every variable the variants use */
+                variables: {
+                  description?: string;
+                  name: string;
+                  /** @description Sample value for the preview */
+                  sample?: string;
+                }[];
+                /** @description Per-language texts; the first is the default */
+                variants: {
+                  /** @description Text (Liquid), e.g. "Code {{ code }}" */
+                  body: string;
+                  /** @description BCP 47 language tag, e.g. zh-CN, en-US */
+                  language: string;
+                  /** @description E-mail subject (Liquid) */
+                  subject?: string;
+                }[];
+              };
+              message: string;
+              /** Format: date-time */
+              timestamp: string;
+            };
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    /** Delete a template */
+    delete: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          /** @description UUIDv7 id */
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              /** @example 200 */
+              code: number;
+              data: {
+                done: boolean;
+              };
+              message: string;
+              /** Format: date-time */
+              timestamp: string;
+            };
+          };
+        };
+      };
+    };
+    options?: never;
+    head?: never;
+    /** Update a template; changing its text sends it back to draft (approve again before use) */
+    patch: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          /** @description UUIDv7 id */
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            description?: string;
+            name?: string;
+            variables?: {
+              description?: string;
+              name: string;
+              /** @description Sample value for the preview */
+              sample?: string;
+            }[];
+            variants?: {
+              /** @description Text (Liquid), e.g. "Code {{ code }}" */
+              body: string;
+              /** @description BCP 47 language tag, e.g. zh-CN, en-US */
+              language: string;
+              /** @description E-mail subject (Liquid) */
+              subject?: string;
+            }[];
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              /** @example 200 */
+              code: number;
+              data: {
+                channel: 'sms' | 'email';
+                /** Format: date-time */
+                createdAt: string;
+                description: string;
+                /**
+                 * Format: uuid
+                 * @description UUIDv7 id
+                 */
+                enterpriseId: string | null;
+                /**
+                 * Format: uuid
+                 * @description UUIDv7 id
+                 */
+                id: string;
+                /** @description A predefined template shared by every enterprise (read-only for customers) */
+                isSystem: boolean;
+                name: string;
+                /** Format: date-time */
+                reviewedAt: string | null;
+                reviewedBy: string | null;
+                reviewNote: string | null;
+                status: 'draft' | 'pending_review' | 'approved' | 'rejected';
+                systemKey: string | null;
+                /** Format: date-time */
+                updatedAt: string;
+                /** @description Declared variables plus every variable the variants use */
+                variables: {
+                  description?: string;
+                  name: string;
+                  /** @description Sample value for the preview */
+                  sample?: string;
+                }[];
+                /** @description Per-language texts; the first is the default */
+                variants: {
+                  /** @description Text (Liquid), e.g. "Code {{ code }}" */
+                  body: string;
+                  /** @description BCP 47 language tag, e.g. zh-CN, en-US */
+                  language: string;
+                  /** @description E-mail subject (Liquid) */
+                  subject?: string;
+                }[];
+              };
+              message: string;
+              /** Format: date-time */
+              timestamp: string;
+            };
+          };
+        };
+      };
+    };
+    trace?: never;
+  };
+  '/api/v1/templates/{id}/approve': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Approve a template (staff): only approved templates can be sent */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          /** @description UUIDv7 id */
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            note?: string;
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              /** @example 200 */
+              code: number;
+              data: {
+                channel: 'sms' | 'email';
+                /** Format: date-time */
+                createdAt: string;
+                description: string;
+                /**
+                 * Format: uuid
+                 * @description UUIDv7 id
+                 */
+                enterpriseId: string | null;
+                /**
+                 * Format: uuid
+                 * @description UUIDv7 id
+                 */
+                id: string;
+                /** @description A predefined template shared by every enterprise (read-only for customers) */
+                isSystem: boolean;
+                name: string;
+                /** Format: date-time */
+                reviewedAt: string | null;
+                reviewedBy: string | null;
+                reviewNote: string | null;
+                status: 'draft' | 'pending_review' | 'approved' | 'rejected';
+                systemKey: string | null;
+                /** Format: date-time */
+                updatedAt: string;
+                /** @description Declared variables plus every variable the variants use */
+                variables: {
+                  description?: string;
+                  name: string;
+                  /** @description Sample value for the preview */
+                  sample?: string;
+                }[];
+                /** @description Per-language texts; the first is the default */
+                variants: {
+                  /** @description Text (Liquid), e.g. "Code {{ code }}" */
+                  body: string;
+                  /** @description BCP 47 language tag, e.g. zh-CN, en-US */
+                  language: string;
+                  /** @description E-mail subject (Liquid) */
+                  subject?: string;
+                }[];
+              };
+              message: string;
+              /** Format: date-time */
+              timestamp: string;
+            };
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/templates/{id}/preview': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Render a template with sample variables (declared samples fill the rest); `language` or variables.language picks the variant */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          /** @description UUIDv7 id */
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            language?: string;
+            /** @description Variable values; `language` also picks the variant */
+            variables?: {
+              [key: string]: unknown;
+            };
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              /** @example 200 */
+              code: number;
+              data: {
+                /** @description GSM-7 septets or UCS-2 units for SMS; characters for e-mail */
+                characters: number;
+                encoding: ('gsm7' | 'ucs2') | (never | null);
+                language: string | null;
+                /** @description SMS parts (SMS only) */
+                segments: number | null;
+                subject: string | null;
+                /** @description The rendered text */
+                text: string;
+                /** @description Variables the text uses */
+                variables: string[];
+              };
+              message: string;
+              /** Format: date-time */
+              timestamp: string;
+            };
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/templates/{id}/reject': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Reject a template (staff), with a note */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          /** @description UUIDv7 id */
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            note?: string;
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              /** @example 200 */
+              code: number;
+              data: {
+                channel: 'sms' | 'email';
+                /** Format: date-time */
+                createdAt: string;
+                description: string;
+                /**
+                 * Format: uuid
+                 * @description UUIDv7 id
+                 */
+                enterpriseId: string | null;
+                /**
+                 * Format: uuid
+                 * @description UUIDv7 id
+                 */
+                id: string;
+                /** @description A predefined template shared by every enterprise (read-only for customers) */
+                isSystem: boolean;
+                name: string;
+                /** Format: date-time */
+                reviewedAt: string | null;
+                reviewedBy: string | null;
+                reviewNote: string | null;
+                status: 'draft' | 'pending_review' | 'approved' | 'rejected';
+                systemKey: string | null;
+                /** Format: date-time */
+                updatedAt: string;
+                /** @description Declared variables plus every variable the variants use */
+                variables: {
+                  description?: string;
+                  name: string;
+                  /** @description Sample value for the preview */
+                  sample?: string;
+                }[];
+                /** @description Per-language texts; the first is the default */
+                variants: {
+                  /** @description Text (Liquid), e.g. "Code {{ code }}" */
+                  body: string;
+                  /** @description BCP 47 language tag, e.g. zh-CN, en-US */
+                  language: string;
+                  /** @description E-mail subject (Liquid) */
+                  subject?: string;
+                }[];
+              };
+              message: string;
+              /** Format: date-time */
+              timestamp: string;
+            };
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/templates/{id}/submit': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Submit a draft or rejected template for review (pending_review) */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          /** @description UUIDv7 id */
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              /** @example 200 */
+              code: number;
+              data: {
+                channel: 'sms' | 'email';
+                /** Format: date-time */
+                createdAt: string;
+                description: string;
+                /**
+                 * Format: uuid
+                 * @description UUIDv7 id
+                 */
+                enterpriseId: string | null;
+                /**
+                 * Format: uuid
+                 * @description UUIDv7 id
+                 */
+                id: string;
+                /** @description A predefined template shared by every enterprise (read-only for customers) */
+                isSystem: boolean;
+                name: string;
+                /** Format: date-time */
+                reviewedAt: string | null;
+                reviewedBy: string | null;
+                reviewNote: string | null;
+                status: 'draft' | 'pending_review' | 'approved' | 'rejected';
+                systemKey: string | null;
+                /** Format: date-time */
+                updatedAt: string;
+                /** @description Declared variables plus every variable the variants use */
+                variables: {
+                  description?: string;
+                  name: string;
+                  /** @description Sample value for the preview */
+                  sample?: string;
+                }[];
+                /** @description Per-language texts; the first is the default */
+                variants: {
+                  /** @description Text (Liquid), e.g. "Code {{ code }}" */
+                  body: string;
+                  /** @description BCP 47 language tag, e.g. zh-CN, en-US */
+                  language: string;
+                  /** @description E-mail subject (Liquid) */
+                  subject?: string;
+                }[];
+              };
+              message: string;
+              /** Format: date-time */
+              timestamp: string;
+            };
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/templates/preview': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Render unsaved template text with sample variables: the text, encoding and SMS segment count (422 names a missing variable) */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            body: string;
+            channel: 'sms' | 'email';
+            smartEncoding?: boolean;
+            subject?: string;
+            /** @description Variable values; `language` also picks the variant */
+            variables?: {
+              [key: string]: unknown;
+            };
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              /** @example 200 */
+              code: number;
+              data: {
+                /** @description GSM-7 septets or UCS-2 units for SMS; characters for e-mail */
+                characters: number;
+                encoding: ('gsm7' | 'ucs2') | (never | null);
+                language: string | null;
+                /** @description SMS parts (SMS only) */
+                segments: number | null;
+                subject: string | null;
+                /** @description The rendered text */
+                text: string;
+                /** @description Variables the text uses */
+                variables: string[];
+              };
+              message: string;
+              /** Format: date-time */
+              timestamp: string;
+            };
+          };
+        };
+      };
+    };
     delete?: never;
     options?: never;
     head?: never;

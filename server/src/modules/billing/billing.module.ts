@@ -1,6 +1,7 @@
-// Billing (BL-1…BL-5): rate cards, balances, the ledger, the charging API, quotas and bills.
+// Billing (BL-1…BL-6): rate cards, balances, the ledger, the charging API, reservations,
+// quotas, bills and the profit report.
 // Other modules reach it through `billingServices(ctx)` (e.g. the message path's
-// `ledger.chargeMany(trx, …)` inside its accept transaction).
+// `ledger.chargeMany(trx, …)` inside its accept transaction, campaigns' `reserve`/`release`).
 import type { FastifyInstance } from 'fastify';
 import type { AppContext } from '../../context.js';
 import type { Module } from '../index.js';
@@ -9,6 +10,7 @@ import { LedgerService } from './ledger.service.js';
 import { RateService } from './rates.service.js';
 import { QuotaService } from './quotas.service.js';
 import { BillService } from './bills.service.js';
+import { ProfitService } from './profit.service.js';
 import { registerBillingRoutes } from './billing.routes.js';
 import './billing.tables.js';
 
@@ -17,6 +19,7 @@ export interface Billing {
   rates: RateService;
   quotas: QuotaService;
   bills: BillService;
+  profit: ProfitService;
 }
 
 /** The charging API other modules call inside their own transactions. */
@@ -26,6 +29,9 @@ export interface BillingServices extends Billing {
   chargeMany: LedgerService['chargeMany'];
   refund: LedgerService['refund'];
   refundMany: LedgerService['refundMany'];
+  /** Holds a campaign's (or other object's) estimated cost; see `release`. */
+  reserve: LedgerService['reserve'];
+  release: LedgerService['release'];
   deductQuota: QuotaService['deductQuota'];
   returnQuota: QuotaService['returnQuota'];
   checkLedger: LedgerService['checkLedger'];
@@ -50,16 +56,20 @@ export const billingModule: Module = {
     const rates = new RateService(ctx, audit);
     const quotas = new QuotaService(ctx, audit);
     const bills = new BillService(ctx, audit);
+    const profit = new ProfitService(ctx);
     const services: BillingServices = {
       ledger,
       rates,
       quotas,
       bills,
+      profit,
       quote: rates.quote.bind(rates),
       quoteMany: rates.quoteMany.bind(rates),
       chargeMany: ledger.chargeMany.bind(ledger),
       refund: ledger.refund.bind(ledger),
       refundMany: ledger.refundMany.bind(ledger),
+      reserve: ledger.reserve.bind(ledger),
+      release: ledger.release.bind(ledger),
       deductQuota: quotas.deductQuota.bind(quotas),
       returnQuota: quotas.returnQuota.bind(quotas),
       checkLedger: ledger.checkLedger.bind(ledger),

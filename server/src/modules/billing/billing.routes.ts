@@ -1,6 +1,7 @@
 // HTTP routes of the billing module under /api/v1/billing: balances, recharges and
 // adjustments, the ledger, price plans and prices (with CSV import/export), account price
-// overrides, plan assignment, quotes, quotas and bills. Routes only declare and delegate.
+// overrides, plan assignment, quotes, quotas, bills and the profit report. Routes only
+// declare and delegate.
 import { Type } from 'typebox';
 import type { FastifyInstance } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
@@ -520,5 +521,24 @@ export function registerBillingRoutes(app: FastifyInstance, s: Billing): void {
       void reply.header('content-disposition', `attachment; filename="${file.name}"`);
       return reply.send(file.body);
     },
+  );
+
+  // --- profit (BL-6) ------------------------------------------------------------------------
+  r.get(
+    '/api/v1/billing/profit',
+    {
+      config: { permission: 'billing:profit:read' },
+      schema: {
+        tags,
+        summary:
+          'Revenue, provider cost and margin by day, provider, country or enterprise, per currency (staff only)',
+        querystring: S.ProfitQuery,
+        response: { 200: EnvelopeOf(S.ProfitReportSchema) },
+      },
+    },
+    async (request) =>
+      ok(
+        await s.profit.report(authOf(request), { ...request.query, groupBy: request.query.groupBy ?? 'day' }),
+      ),
   );
 }

@@ -279,3 +279,64 @@ export const BillListQuery = Type.Object({
 export const BillExportQuery = Type.Object({
   format: Type.Union([Type.Literal('csv'), Type.Literal('xlsx')], { default: 'csv' }),
 });
+
+// --- profit (BL-6) ------------------------------------------------------------------------
+export const ProfitGroupBySchema = Type.Union(
+  [Type.Literal('day'), Type.Literal('provider'), Type.Literal('country'), Type.Literal('enterprise')],
+  { description: 'What one row stands for' },
+);
+
+export const ProfitQuery = Type.Object({
+  from: Type.Optional(
+    Type.String({
+      ...DateOnly,
+      description: 'First day (inclusive) in `timezone`; default: 29 days before `to`',
+    }),
+  ),
+  to: Type.Optional(
+    Type.String({ ...DateOnly, description: 'Last day (inclusive) in `timezone`; default: today' }),
+  ),
+  groupBy: Type.Optional(ProfitGroupBySchema),
+  enterpriseId: Type.Optional(Uuid),
+  channel: Type.Optional(ChannelSchema),
+  timezone: Type.Optional(
+    Type.String({
+      minLength: 1,
+      maxLength: 64,
+      description: 'IANA time zone of the dates and day buckets; default UTC',
+    }),
+  ),
+});
+
+const ProfitMeasures = {
+  messages: Type.Integer({ description: 'Messages accepted in the range' }),
+  revenue: Micro('Charged and not refunded'),
+  cost: Micro('Provider cost of the parts submitted'),
+  margin: Micro('Revenue minus cost'),
+  marginRate: Nullable(Type.Number({ description: 'Margin / revenue (4 decimals); null without revenue' })),
+};
+
+export const ProfitRowSchema = Type.Object({
+  key: Nullable(
+    Type.String({
+      description:
+        'Day YYYY-MM-DD, provider id, country code or enterprise id; null: not routed yet / no country',
+    }),
+  ),
+  label: Type.String({ description: 'Provider or enterprise name; the key otherwise' }),
+  currency: Type.String(),
+  ...ProfitMeasures,
+});
+
+export const ProfitReportSchema = Type.Object({
+  groupBy: ProfitGroupBySchema,
+  from: Type.String(),
+  to: Type.String(),
+  timezone: Type.String(),
+  startsAt: Timestamp,
+  endsAt: Timestamp,
+  rows: Type.Array(ProfitRowSchema),
+  totals: Type.Array(Type.Object({ currency: Type.String(), ...ProfitMeasures }), {
+    description: 'One per currency; amounts of different currencies are never added',
+  }),
+});

@@ -372,6 +372,7 @@ describe('BL-1…BL-5 billing', () => {
         currency: 'USD',
         planId: defaultPlan,
         source: 'default',
+        refundOnFailure: true,
       });
 
       const assign = await app.inject({

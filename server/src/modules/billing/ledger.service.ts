@@ -22,6 +22,12 @@ export const BE = {
   ),
   enterpriseNotFound: defineError('ENTERPRISE_NOT_FOUND', 404, 'Enterprise not found', '企业不存在'),
   alreadyCharged: defineError('ALREADY_CHARGED', 409, 'This object is already charged', '该对象已计费'),
+  alreadyReserved: defineError(
+    'ALREADY_RESERVED',
+    409,
+    'This object already holds a reservation',
+    '该对象已有预留金额',
+  ),
 };
 
 const R = {
@@ -32,6 +38,8 @@ const R = {
 
 /** The event raised after commit when a balance falls below its low-balance threshold. */
 export const BALANCE_LOW_EVENT = 'billing.balance_low';
+/** Raised after commit when a recharge or adjustment changes a balance (live views). */
+export const BALANCE_CHANGED_EVENT = 'billing.balance_changed';
 
 export interface BalanceLow {
   enterpriseId: string;
@@ -459,6 +467,142 @@ export class LedgerService {
     return r.entries[0] ?? null;
   }
 
+  // --- reservations (campaigns hold their estimated cost) ----------------------------------
+
+  /** Locks an enterprise's balance row on PostgreSQL (SQLite's write transaction is exclusive). */
+  private async lockBalance(trx: Db, enterpriseId: string): Promise<void> {
+    if (this.ctx.dialect === 'postgres') {
+      await trx
+        .selectFrom('balances')
+        .select('enterprise_id')
+        .where('enterprise_id', '=', enterpriseId)
+        .forUpdate()
+        .execute();
+    }
+  }
+
+  /**
+   * What is held for an object: the reserved amount, what was released of it and what is
+   * still held (all ≥ 0, micro-units); null when the object has no reservation.
+   */
+  async reservationOf(
+    trx: Db,
+    objectType: string,
+    objectId: string,
+  ): Promise<{ enterpriseId: string; reserved: number; released: number; remaining: number } | null> {
+    const rows = await trx
+      .selectFrom('ledger_entries')
+      .select(['enterprise_id', 'entry_type', 'amount'])
+      .where('object_type', '=', objectType)
+      .where('object_id', '=', objectId)
+      .where('entry_type', 'in', ['reservation', 'release'])
+      .execute();
+    const held = rows.find((r) => r.entry_type === 'reservation');
+    if (!held) {
+      return null;
+    }
+    const reserved = -Number(held.amount);
+    const released = rows.filter((r) => r.entry_type === 'release').reduce((s, r) => s + Number(r.amount), 0);
+    return {
+      enterpriseId: held.enterprise_id,
+      reserved,
+      released,
+      remaining: Math.max(0, reserved - released),
+    };
+  }
+
+  /**
+   * Holds `amount` of an enterprise's balance for an object (a campaign's estimated cost)
+   * inside the caller's transaction: deducted like a charge, refused with INSUFFICIENT_BALANCE
+   * (nothing written) when balance and credit limit are not enough, and refused with
+   * ALREADY_RESERVED when the object holds a reservation already (one per object; a unique
+   * index backs this up). Give back what is not used with `release`.
+   */
+  async reserve(
+    trx: Transaction<Database>,
+    input: { enterpriseId: string; amount: number; objectType: string; objectId: string; note?: string },
+  ): Promise<{ entry: LedgerEntryView; lowBalance: BalanceLow[] }> {
+    assertMicro('amount', input.amount, true);
+    // Lock first, then look: a concurrent reservation of the same object has committed (and
+    // is seen) or waits behind this lock. The row must exist for the lock to mean anything.
+    await trx
+      .insertInto('balances')
+      .values({
+        enterprise_id: input.enterpriseId,
+        balance: 0,
+        credit_limit: 0,
+        low_balance_threshold: null,
+        updated_at: this.ctx.clock.iso(),
+      })
+      .onConflict((oc) => oc.column('enterprise_id').doNothing())
+      .execute();
+    await this.lockBalance(trx, input.enterpriseId);
+    if (await this.reservationOf(trx, input.objectType, input.objectId)) {
+      throw BE.alreadyReserved({ objectType: input.objectType, objectId: input.objectId });
+    }
+    const done = await this.move(
+      trx,
+      input.enterpriseId,
+      [
+        {
+          entry_type: 'reservation',
+          amount: -input.amount,
+          object_type: input.objectType,
+          object_id: input.objectId,
+          note: input.note ?? '',
+        },
+      ],
+      true,
+    );
+    if (!done) {
+      const available = await this.available(trx, input.enterpriseId);
+      throw BE.insufficientBalance({ enterpriseId: input.enterpriseId, required: input.amount, available });
+    }
+    return { entry: view(done.rows[0] as LedgerEntriesTable), lowBalance: done.low ? [done.low] : [] };
+  }
+
+  /**
+   * Gives back what an object's reservation still holds, inside the caller's transaction:
+   * all of it, or at most `amountToRelease` (a campaign releasing a batch's share before
+   * charging its messages). Idempotent: once nothing is held (or nothing was reserved) it
+   * writes nothing and returns a null entry.
+   */
+  async release(
+    trx: Transaction<Database>,
+    objectType: string,
+    objectId: string,
+    amountToRelease?: number,
+  ): Promise<{ entry: LedgerEntryView | null; released: number; remaining: number }> {
+    if (amountToRelease !== undefined) {
+      assertMicro('amountToRelease', amountToRelease, true);
+    }
+    const first = await this.reservationOf(trx, objectType, objectId);
+    if (!first) {
+      return { entry: null, released: 0, remaining: 0 };
+    }
+    // Lock, then read again: two releases of one object never give back the same money twice.
+    await this.lockBalance(trx, first.enterpriseId);
+    const held = (await this.reservationOf(trx, objectType, objectId)) ?? first;
+    const amount = Math.min(held.remaining, amountToRelease ?? held.remaining);
+    if (amount <= 0) {
+      return { entry: null, released: 0, remaining: held.remaining };
+    }
+    const done = await this.move(
+      trx,
+      held.enterpriseId,
+      [{ entry_type: 'release', amount, object_type: objectType, object_id: objectId }],
+      false,
+    );
+    if (!done) {
+      throw BE.enterpriseNotFound();
+    }
+    return {
+      entry: view(done.rows[0] as LedgerEntriesTable),
+      released: amount,
+      remaining: held.remaining - amount,
+    };
+  }
+
   // --- console operations ------------------------------------------------------------------
 
   private async enterprise(auth: AuthContext, enterpriseId: string, db: Db = this.ctx.db) {
@@ -524,7 +668,13 @@ export class LedgerService {
     if (done.low) {
       this.emitAfterCommit({ lowBalance: [done.low] });
     }
-    return view(done.rows[0] as LedgerEntriesTable);
+    const posted = view(done.rows[0] as LedgerEntriesTable);
+    this.ctx.events.emit(
+      BALANCE_CHANGED_EVENT,
+      { enterpriseId, balance: posted.balanceAfter, entryType: posted.entryType, amount: posted.amount },
+      enterpriseId,
+    );
+    return posted;
   }
 
   async updateSettings(

@@ -130,6 +130,8 @@ export interface Quote {
   /** The plan the price came from; null for a per-account override. */
   planId: string | null;
   source: 'account' | 'plan' | 'default';
+  /** Whether a message that finally fails is refunded (the plan's setting; default plan's for overrides). */
+  refundOnFailure: boolean;
 }
 
 export interface PriceInput {
@@ -210,11 +212,40 @@ function validatePrice(
   return out;
 }
 
+/** How long looked-up prices are reused by quotes; every change here clears them at once. */
+const LOOKUP_TTL_MS = 5_000;
+
 export class RateService {
+  private readonly lookups = new Map<string, { at: number; value: unknown }>();
+
   constructor(
     private readonly ctx: AppContext,
     private readonly audit: AuditLog,
   ) {}
+
+  /** Runs a change in a transaction and drops the price look-ups quotes reuse. */
+  private async write<T>(fn: (trx: Transaction<Database>) => Promise<T>): Promise<T> {
+    try {
+      return await this.ctx.db.transaction().execute(fn);
+    } finally {
+      this.lookups.clear();
+    }
+  }
+
+  /** A cached read for quotes (the send path quotes every message; prices change rarely). */
+  private async cached<T>(key: string, load: () => Promise<T>): Promise<T> {
+    const now = this.ctx.clock.now();
+    const hit = this.lookups.get(key);
+    if (hit && now - hit.at < LOOKUP_TTL_MS) {
+      return hit.value as T;
+    }
+    const value = await load();
+    if (this.lookups.size > 50_000) {
+      this.lookups.clear();
+    }
+    this.lookups.set(key, { at: now, value });
+    return value;
+  }
 
   // --- plans --------------------------------------------------------------------------------
 
@@ -259,7 +290,7 @@ export class RateService {
       updated_at: now,
     };
     try {
-      await this.ctx.db.transaction().execute(async (trx) => {
+      await this.write(async (trx) => {
         if (row.is_default) {
           await trx.updateTable('price_plans').set({ is_default: 0 }).where('is_default', '=', 1).execute();
         }
@@ -297,7 +328,7 @@ export class RateService {
       patch.refund_on_failure = flag(input.refundOnFailure);
     }
     try {
-      await this.ctx.db.transaction().execute(async (trx) => {
+      await this.write(async (trx) => {
         if (patch.is_default === 1) {
           await trx.updateTable('price_plans').set({ is_default: 0 }).where('is_default', '=', 1).execute();
         }
@@ -327,7 +358,7 @@ export class RateService {
     if (used || before.is_default === 1) {
       throw RE.planInUse();
     }
-    await this.ctx.db.transaction().execute(async (trx) => {
+    await this.write(async (trx) => {
       await trx.deleteFrom('price_plans').where('id', '=', id).execute();
       await this.audit.recordChange(trx, auth, {
         entityType: 'price_plan',
@@ -376,7 +407,7 @@ export class RateService {
       updated_at: now,
     };
     try {
-      await this.ctx.db.transaction().execute(async (trx) => {
+      await this.write(async (trx) => {
         await trx.insertInto('plan_prices').values(row).execute();
         await this.audit.recordChange(trx, auth, {
           entityType: 'plan_price',
@@ -404,7 +435,7 @@ export class RateService {
       throw errors.invalid([{ field: 'price', reason: RR.badPrice }]);
     }
     const patch = { price: input.price, updated_at: this.ctx.clock.iso() };
-    await this.ctx.db.transaction().execute(async (trx) => {
+    await this.write(async (trx) => {
       await trx.updateTable('plan_prices').set(patch).where('id', '=', id).execute();
       await this.audit.recordChange(trx, auth, {
         entityType: 'plan_price',
@@ -426,7 +457,7 @@ export class RateService {
     if (!before) {
       throw RE.priceNotFound();
     }
-    await this.ctx.db.transaction().execute(async (trx) => {
+    await this.write(async (trx) => {
       await trx.deleteFrom('plan_prices').where('id', '=', id).execute();
       await this.audit.recordChange(trx, auth, {
         entityType: 'plan_price',
@@ -500,7 +531,7 @@ export class RateService {
       throw errors.invalid([{ field: 'csv', reason: RR.empty }]);
     }
     const now = this.ctx.clock.iso();
-    await this.ctx.db.transaction().execute(async (trx) => {
+    await this.write(async (trx) => {
       if (input.mode === 'replace') {
         await trx.deleteFrom('plan_prices').where('plan_id', '=', planId).execute();
       }
@@ -577,7 +608,7 @@ export class RateService {
       }
     }
     const now = this.ctx.clock.iso();
-    await this.ctx.db.transaction().execute(async (trx) => {
+    await this.write(async (trx) => {
       const before = await trx
         .selectFrom('enterprise_plans')
         .selectAll()
@@ -668,7 +699,7 @@ export class RateService {
       created_at: now,
       updated_at: now,
     };
-    const saved = await this.ctx.db.transaction().execute(async (trx) => {
+    const saved = await this.write(async (trx) => {
       const out = await trx
         .insertInto('account_prices')
         .values(row)
@@ -701,7 +732,7 @@ export class RateService {
       throw RE.priceNotFound();
     }
     assertTenant(auth, before.enterprise_id, 'PRICE_NOT_FOUND');
-    await this.ctx.db.transaction().execute(async (trx) => {
+    await this.write(async (trx) => {
       await trx.deleteFrom('account_prices').where('id', '=', id).execute();
       await this.audit.recordChange(trx, auth, {
         entityType: 'account_price',
@@ -721,94 +752,100 @@ export class RateService {
    * one, the longest matching network prefix). Throws NO_PRICE when none has a price.
    */
   async quoteMany(inputs: QuoteInput[], db: Db = this.ctx.db): Promise<Quote[]> {
-    const currencies = new Map<string, string>();
-    const plans = new Map<string, string | null>();
-    let defaultPlan: PricePlansTable | null | undefined;
-    const cache = new Map<string, Quote>();
     const out: Quote[] = [];
     for (const input of inputs) {
       const country = input.country.toUpperCase();
-      const key = [
-        input.enterpriseId,
-        input.sendingAccountId,
-        input.channel,
-        country,
-        input.destination ?? '',
-      ].join('|');
-      let unit = cache.get(key);
-      if (!unit) {
-        let currency = currencies.get(input.enterpriseId);
-        if (currency === undefined) {
-          const ent = await db
-            .selectFrom('enterprises')
-            .select('currency')
-            .where('id', '=', input.enterpriseId)
-            .executeTakeFirst();
-          if (!ent) {
-            throw BE.enterpriseNotFound();
-          }
-          currency = ent.currency;
-          currencies.set(input.enterpriseId, currency);
+      const currency = await this.cached(`cur|${input.enterpriseId}`, async () => {
+        const ent = await db
+          .selectFrom('enterprises')
+          .select('currency')
+          .where('id', '=', input.enterpriseId)
+          .executeTakeFirst();
+        return ent?.currency ?? null;
+      });
+      if (currency === null) {
+        throw BE.enterpriseNotFound();
+      }
+      const planId = await this.cached(`ep|${input.enterpriseId}`, async () => {
+        const row = await db
+          .selectFrom('enterprise_plans')
+          .select('plan_id')
+          .where('enterprise_id', '=', input.enterpriseId)
+          .executeTakeFirst();
+        return row?.plan_id ?? null;
+      });
+      const defaultPlan = await this.cached(
+        'default',
+        async () =>
+          (await db.selectFrom('price_plans').selectAll().where('is_default', '=', 1).executeTakeFirst()) ??
+          null,
+      );
+      const refundOf = async (id: string | null): Promise<boolean> => {
+        if (!id) {
+          return true;
         }
-        const own = bestMatch(
-          await db
+        return this.cached(`refund|${id}`, async () => {
+          const p = await db
+            .selectFrom('price_plans')
+            .select('refund_on_failure')
+            .where('id', '=', id)
+            .executeTakeFirst();
+          return (p?.refund_on_failure ?? 1) === 1;
+        });
+      };
+      let unit: Omit<Quote, 'amount'> | null = null;
+      const own = bestMatch(
+        await this.cached(`ap|${input.sendingAccountId}|${input.channel}|${country}`, () =>
+          db
             .selectFrom('account_prices')
             .select(['network_prefix', 'price'])
             .where('sending_account_id', '=', input.sendingAccountId)
             .where('channel', '=', input.channel)
             .where('country', '=', country)
             .execute(),
-          input.destination,
+        ),
+        input.destination,
+      );
+      if (own) {
+        const refundOnFailure = await refundOf(
+          planId ?? (defaultPlan && defaultPlan.currency === currency ? defaultPlan.id : null),
         );
-        if (own) {
-          unit = { unitPrice: Number(own.price), amount: 0, currency, planId: null, source: 'account' };
-        } else {
-          let planId = plans.get(input.enterpriseId);
-          if (planId === undefined) {
-            const row = await db
-              .selectFrom('enterprise_plans')
-              .select('plan_id')
-              .where('enterprise_id', '=', input.enterpriseId)
-              .executeTakeFirst();
-            planId = row?.plan_id ?? null;
-            plans.set(input.enterpriseId, planId);
-          }
-          if (defaultPlan === undefined) {
-            defaultPlan =
-              (await db
-                .selectFrom('price_plans')
-                .selectAll()
-                .where('is_default', '=', 1)
-                .executeTakeFirst()) ?? null;
-          }
-          const candidates: Array<{ id: string; source: 'plan' | 'default' }> = [];
-          if (planId) {
-            candidates.push({ id: planId, source: 'plan' });
-          }
-          if (defaultPlan && defaultPlan.currency === currency && defaultPlan.id !== planId) {
-            candidates.push({ id: defaultPlan.id, source: 'default' });
-          }
-          for (const c of candidates) {
-            const match = bestMatch(
-              await db
+        unit = { unitPrice: Number(own.price), currency, planId: null, source: 'account', refundOnFailure };
+      } else {
+        const candidates: Array<{ id: string; source: 'plan' | 'default' }> = [];
+        if (planId) {
+          candidates.push({ id: planId, source: 'plan' });
+        }
+        if (defaultPlan && defaultPlan.currency === currency && defaultPlan.id !== planId) {
+          candidates.push({ id: defaultPlan.id, source: 'default' });
+        }
+        for (const c of candidates) {
+          const match = bestMatch(
+            await this.cached(`pp|${c.id}|${input.channel}|${country}`, () =>
+              db
                 .selectFrom('plan_prices')
                 .select(['network_prefix', 'price'])
                 .where('plan_id', '=', c.id)
                 .where('channel', '=', input.channel)
                 .where('country', '=', country)
                 .execute(),
-              input.destination,
-            );
-            if (match) {
-              unit = { unitPrice: Number(match.price), amount: 0, currency, planId: c.id, source: c.source };
-              break;
-            }
+            ),
+            input.destination,
+          );
+          if (match) {
+            unit = {
+              unitPrice: Number(match.price),
+              currency,
+              planId: c.id,
+              source: c.source,
+              refundOnFailure: await refundOf(c.id),
+            };
+            break;
           }
         }
-        if (!unit) {
-          throw RE.noPrice({ channel: input.channel, country });
-        }
-        cache.set(key, unit);
+      }
+      if (!unit) {
+        throw RE.noPrice({ channel: input.channel, country });
       }
       const amount = unit.unitPrice * input.segments;
       if (!Number.isSafeInteger(amount) || input.segments < 0) {

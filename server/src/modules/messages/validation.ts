@@ -17,7 +17,7 @@ export const REASONS = {
     'is in {country}, which this sending account may not send to',
     '属于 {country}，该发送账号不允许发送到此国家/地区',
   ),
-  invalidEmail: defineReason('invalid_email', 'is not a valid e-mail address', '不是有效的电子邮件地址'),
+  invalidEmail: defineReason('invalid_email', 'must be an e-mail address', '必须是电子邮件地址'),
   emptyText: defineReason('empty_text', 'must not be empty', '不能为空'),
   tooManyParts: defineReason(
     'too_many_parts',

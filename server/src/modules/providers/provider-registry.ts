@@ -87,8 +87,25 @@ export class ProviderRegistry {
   private probing: Promise<void> | null = null;
   private timer: NodeJS.Timeout | null = null;
   private closed = false;
+  private readonly attachers: Array<(providerId: string, connector: Connector) => void> = [];
 
   constructor(private readonly ctx: AppContext) {}
+
+  /**
+   * Calls `attach` for every live connector now and every one built later (the engine hangs
+   * its receipt handler on each, the inbox its inbound handler).
+   */
+  onConnector(attach: (providerId: string, connector: Connector) => void): void {
+    this.attachers.push(attach);
+    for (const [providerId, live] of this.live) {
+      attach(providerId, live.connector);
+    }
+  }
+
+  /** Ids of the providers with a live connector. */
+  liveProviderIds(): string[] {
+    return [...this.live.keys()];
+  }
 
   /** The live connector of an enabled provider. */
   get(providerId: string): Connector | undefined {
@@ -199,6 +216,9 @@ export class ProviderRegistry {
       return;
     }
     this.live.set(providerId, { connector, version: row.updated_at });
+    for (const attach of this.attachers) {
+      attach(providerId, connector);
+    }
     // Connectors keep reconnecting in the background; the probe reports the outcome.
     connector.connect().catch((err: unknown) => {
       this.ctx.log.warn({ err, providerId, provider: row.name }, 'provider connector could not connect yet');

@@ -5,6 +5,7 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { AppContext } from '../../context.js';
 import { EnvelopeOf, ok } from '../../platform/http/envelope.js';
 import type { Module } from '../index.js';
+import { isDemoOn } from '../../demo.js';
 
 const SystemInfo = Type.Object({
   name: Type.String(),
@@ -32,8 +33,8 @@ export const systemModule: Module = {
         ok({
           name: 'Pigeon',
           version: '0.1.0',
-          // Demo mode (built-in simulators and a seeded tenant) arrives with the first-run issue.
-          demo: false,
+          // Demo mode: seeded by the start-up hook in demo.ts and not switched off.
+          demo: await isDemoOn(ctx),
           locales: ['zh-CN', 'en-US'],
           database: ctx.dialect,
         }),

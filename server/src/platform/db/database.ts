@@ -5,7 +5,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import SQLite from 'better-sqlite3';
 import pg from 'pg';
-import { Kysely, PostgresDialect, SqliteDialect, sql } from 'kysely';
+import { Kysely, PostgresDialect, sql } from 'kysely';
+import { PigeonSqliteDialect } from './sqlite-driver.js';
 import type { Database } from './schema.js';
 
 export type DialectName = 'sqlite' | 'postgres';
@@ -50,7 +51,7 @@ export async function openDatabase(opts: OpenOptions): Promise<Db> {
     handle.pragma('synchronous = NORMAL');
     handle.pragma('cache_size = -131072'); // 128 MiB page cache
     handle.pragma('temp_store = MEMORY');
-    const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: handle }) });
+    const db = new Kysely<Database>({ dialect: new PigeonSqliteDialect(handle) });
     return {
       db,
       dialect: 'sqlite',

@@ -1,4 +1,4 @@
-// Billing pages: balances, ledger, rate cards, quotas, bills. Each needs its read permission;
+// Billing pages: balances, ledger, rate cards, quotas, bills, profit. Each needs its read permission;
 // the buttons on a page check the matching write codes.
 import { AccountBookOutlined } from '@ant-design/icons-vue';
 import type { RouteRecordRaw } from 'vue-router';
@@ -37,6 +37,12 @@ const routes: RouteRecordRaw[] = [
         name: 'billing-bills',
         component: () => import('@/views/billing/bills/list.vue'),
         meta: { titleKey: 'billing.bills.title', permission: 'billing:bill:read', order: 5 },
+      },
+      {
+        path: 'profit',
+        name: 'billing-profit',
+        component: () => import('@/views/billing/profit/list.vue'),
+        meta: { titleKey: 'billing.profit.title', permission: 'billing:profit:read', order: 6 },
       },
     ],
   },

@@ -22,6 +22,9 @@ export type Quota = DataOf<'/api/v1/billing/quotas/{id}', 'get'>;
 export type QuotaLog = DataOf<'/api/v1/billing/quotas/{id}/logs', 'get'>[number];
 export type Bill = DataOf<'/api/v1/billing/bills/{id}', 'get'>;
 export type BillSummary = DataOf<'/api/v1/billing/bills', 'get'>[number];
+export type ProfitReport = DataOf<'/api/v1/billing/profit', 'get'>;
+export type ProfitRow = ProfitReport['rows'][number];
+export type ProfitTotal = ProfitReport['totals'][number];
 export type RechargeBody = BodyOf<'/api/v1/billing/recharges', 'post'>;
 export type AdjustBody = BodyOf<'/api/v1/billing/adjustments', 'post'>;
 export type CreatePlanBody = BodyOf<'/api/v1/billing/plans', 'post'>;
@@ -32,6 +35,8 @@ export const CHANNELS = ['sms', 'email', 'inapp', 'webhook'] as const;
 export const ENTRY_TYPES = ['recharge', 'charge', 'refund', 'adjustment', 'reservation', 'release'] as const;
 export const RECHARGE_METHODS = ['bank_transfer', 'online', 'cash', 'credit_note', 'other'] as const;
 export const PERIODS = ['day', 'month', 'none'] as const;
+export const PROFIT_GROUPS = ['day', 'provider', 'country', 'enterprise'] as const;
+export type ProfitGroupBy = (typeof PROFIT_GROUPS)[number];
 
 export interface Page<T> {
   items: T[];
@@ -120,4 +125,13 @@ export const billingApi = {
     request<Bill>(`${base}/bills`, { method: 'POST', body }),
   exportBill: (id: string, format: 'csv' | 'xlsx') =>
     download(`${base}/bills/${id}/export`, { format }, `bill.${format}`),
+
+  profit: (query: {
+    from: string;
+    to: string;
+    groupBy: ProfitGroupBy;
+    timezone?: string;
+    enterpriseId?: string;
+    channel?: string;
+  }) => request<ProfitReport>(`${base}/profit`, { query }),
 };

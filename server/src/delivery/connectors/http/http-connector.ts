@@ -10,6 +10,7 @@ import {
   type DeliveryReceipt,
   type FailureKind,
   type InboundHandler,
+  type InboundMessage,
   type OutboundMessage,
   type ProbeResult,
   type ReceiptHandler,
@@ -52,6 +53,26 @@ export interface HttpReceiptMapping {
   idFormat?: MessageIdFormat;
 }
 
+/**
+ * Where the fields of an inbound (MO) callback are (MS-6). Absent: the default field names
+ * `from`, `to`, `text` and `receivedAt` of DEFAULT_INBOUND_MAPPING.
+ */
+export interface HttpInboundMapping {
+  /** Where an array of messages is, for providers that batch them (absent: one message). */
+  itemsPath?: string;
+  fromPath: string;
+  toPath: string;
+  textPath: string;
+  receivedAtPath?: string;
+}
+
+export const DEFAULT_INBOUND_MAPPING: HttpInboundMapping = {
+  fromPath: 'from',
+  toPath: 'to',
+  textPath: 'text',
+  receivedAtPath: 'receivedAt',
+};
+
 export interface HttpConnectorOptions {
   request: HttpRequestTemplate;
   /** Fixed values for templates (`{{apiKey}}`), besides the message's own. */
@@ -79,6 +100,7 @@ export interface HttpConnectorOptions {
   rejectedKind?: FailureKind;
   health?: { url: string; method?: 'GET' | 'HEAD'; expectStatuses?: number[] };
   receipt?: HttpReceiptMapping;
+  inbound?: HttpInboundMapping;
   maxConnections?: number;
 }
 
@@ -139,6 +161,40 @@ export function parseHttpReceipts(
   return receipts;
 }
 
+/** Parses an inbound (MO) callback body into messages (none when it does not look like one). */
+export function parseHttpInbound(
+  payload: unknown,
+  mapping: HttpInboundMapping = DEFAULT_INBOUND_MAPPING,
+  receivedAt: Date = new Date(),
+): InboundMessage[] {
+  const items = mapping.itemsPath === undefined ? [payload] : getPath(payload, mapping.itemsPath);
+  if (!Array.isArray(items)) {
+    return [];
+  }
+  const out: InboundMessage[] = [];
+  for (const item of items) {
+    const from = scalar(getPath(item, mapping.fromPath));
+    const to = scalar(getPath(item, mapping.toPath));
+    const text = scalar(getPath(item, mapping.textPath));
+    if (!from || !to || text === undefined) {
+      continue;
+    }
+    const at = mapping.receivedAtPath ? scalar(getPath(item, mapping.receivedAtPath)) : undefined;
+    const atDate = at === undefined ? undefined : new Date(/^\d+$/.test(at) ? Number(at) : at);
+    out.push({
+      from,
+      to,
+      text,
+      // Text over HTTP is Unicode already; say whether it would fit GSM-7's basic range.
+      encoding: /^[\x20-\x7e\r\n]*$/.test(text) ? 'gsm7' : 'ucs2',
+      parts: 1,
+      isComplete: true,
+      receivedAt: atDate && !Number.isNaN(atDate.getTime()) ? atDate : receivedAt,
+    });
+  }
+  return out;
+}
+
 function scalar(value: unknown): string | undefined {
   return typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean'
     ? String(value)
@@ -166,6 +222,7 @@ export class HttpConnector implements Connector {
   readonly type = 'http' as const;
   private readonly agent: Agent;
   private readonly receiptHandlers = new HandlerSet<DeliveryReceipt>();
+  private readonly inboundHandlers = new HandlerSet<InboundMessage>();
   private closed = false;
 
   constructor(private readonly options: HttpConnectorOptions) {
@@ -204,8 +261,20 @@ export class HttpConnector implements Connector {
     return this.receiptHandlers.add(handler);
   }
 
-  onInbound(_handler: InboundHandler): () => void {
-    return () => undefined;
+  onInbound(handler: InboundHandler): () => void {
+    return this.inboundHandlers.add(handler);
+  }
+
+  /**
+   * For the inbound callback route: parses the body (the `inbound` mapping or the default
+   * field names) and hands each message to the inbound handlers; resolves with how many.
+   */
+  async acceptInboundCallback(payload: unknown): Promise<number> {
+    const messages = parseHttpInbound(payload, this.options.inbound ?? DEFAULT_INBOUND_MAPPING);
+    for (const message of messages) {
+      await this.inboundHandlers.emit(message);
+    }
+    return messages.length;
   }
 
   /** Parses a receipt callback's body (JSON or form fields) with the configured mapping. */

@@ -97,7 +97,8 @@ export interface ShortMessagePdu {
   tlvs: Map<number, Buffer>;
 }
 
-class Reader {
+/** Reads a PDU body's mandatory parameters (also used by the SMPP server's submit parser). */
+export class Reader {
   offset: number;
   constructor(
     private readonly buffer: Buffer,
