@@ -2,7 +2,7 @@
 // submit attempt, one row per SMS part (the receipt of that part) and the idempotency keys of
 // the send API. Hot tables: no foreign keys to tenant tables (retention jobs delete freely),
 // few indexes, each serving a console filter or the engine's recovery scan.
-import type { Kysely } from 'kysely';
+import { sql, type Kysely } from 'kysely';
 import { enumCheck, id, money, timestamp } from '../src/platform/db/dialects.js';
 
 const CHANNELS = ['sms', 'email', 'inapp', 'webhook'];
@@ -81,7 +81,13 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .execute();
   await db.schema.createIndex('messages_status_idx').on('messages').columns(['status', 'id']).execute();
   await db.schema.createIndex('messages_recipient_idx').on('messages').column('recipient').execute();
-  await db.schema.createIndex('messages_campaign_idx').on('messages').column('campaign_id').execute();
+  // Only campaign messages are in the campaign index (a query by campaign_id implies NOT NULL).
+  await db.schema
+    .createIndex('messages_campaign_idx')
+    .on('messages')
+    .column('campaign_id')
+    .where(sql.ref('campaign_id'), 'is not', sql`null`)
+    .execute();
 
   await db.schema
     .createTable('message_attempts')

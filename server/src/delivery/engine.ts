@@ -7,6 +7,7 @@ import { sql, type Transaction } from 'kysely';
 import type { AppContext } from '../context.js';
 import type { Database } from '../platform/db/schema.js';
 import { newId } from '../platform/ids.js';
+import { insertRows } from '../platform/db/bulk.js';
 import { EmbeddedQueue, type QueuePriority, type WorkQueue } from '../platform/queue/queue.js';
 import { Batcher } from './batcher.js';
 import { DueHeap } from './heap.js';
@@ -497,18 +498,8 @@ export class DeliveryEngine {
     }
     const lowBalance: Array<Parameters<BillingServices['ledger']['emitAfterCommit']>[0]> = [];
     await this.ctx.db.transaction().execute(async (trx) => {
-      for (let i = 0; i < attempts.length; i += CHUNK) {
-        await trx
-          .insertInto('message_attempts')
-          .values(attempts.slice(i, i + CHUNK))
-          .execute();
-      }
-      for (let i = 0; i < parts.length; i += CHUNK) {
-        await trx
-          .insertInto('message_parts')
-          .values(parts.slice(i, i + CHUNK))
-          .execute();
-      }
+      await insertRows(trx, this.ctx.database, 'message_attempts', attempts);
+      await insertRows(trx, this.ctx.database, 'message_parts', parts);
       for (const [list, status] of [
         [sent, 'sent'],
         [delivered, 'delivered'],

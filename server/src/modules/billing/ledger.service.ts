@@ -9,6 +9,7 @@ import { defineError, defineReason, errors } from '../../platform/http/errors.js
 import { cursorPage, decodeCursor, fetchPage } from '../../platform/http/pagination.js';
 import type { Pagination } from '../../platform/http/envelope.js';
 import { newId } from '../../platform/ids.js';
+import { insertRows } from '../../platform/db/bulk.js';
 import type { BalancesTable, LedgerEntriesTable, LedgerEntryType } from './billing.tables.js';
 
 type Db = Kysely<Database> | Transaction<Database>;
@@ -228,12 +229,8 @@ export class LedgerService {
         created_at: at,
       };
     });
-    for (let i = 0; i < rows.length; i += INSERT_CHUNK) {
-      await trx
-        .insertInto('ledger_entries')
-        .values(rows.slice(i, i + INSERT_CHUNK))
-        .execute();
-    }
+    // Always inside the caller's transaction (charge, refund, post).
+    await insertRows(trx, this.ctx.database, 'ledger_entries', rows);
     const threshold = updated.low_balance_threshold === null ? null : Number(updated.low_balance_threshold);
     const low =
       threshold !== null && after < threshold && before >= threshold

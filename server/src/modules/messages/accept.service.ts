@@ -12,6 +12,7 @@ import { MemoryRateLimiter } from '../../platform/http/rate-limit.js';
 import { newId } from '../../platform/ids.js';
 import { wallClock, zonedToUtc } from '../../platform/time-zones.js';
 import { Batcher } from '../../delivery/batcher.js';
+import { insertRows } from '../../platform/db/bulk.js';
 import type { QueuePriority } from '../../platform/queue/queue.js';
 import type { SendingContext } from '../customers/sending-accounts.service.js';
 import type { Customers } from '../customers/customers.module.js';
@@ -142,7 +143,6 @@ export const MR = {
 const PRIORITY: Record<MessagePriority, QueuePriority> = { high: 0, normal: 1, low: 2 };
 const MAX_SCHEDULE_MS = 30 * 86_400_000;
 const IDEMPOTENCY_TTL_MS = 24 * 3_600_000;
-const INSERT_CHUNK = 500;
 /** SMS prices are per destination country; channels without one use this code in rate cards. */
 export const NO_COUNTRY = 'ZZ';
 
@@ -809,12 +809,7 @@ export class AcceptService {
           }
         }
       }
-      for (let i = 0; i < accepted.length; i += INSERT_CHUNK) {
-        await trx
-          .insertInto('messages')
-          .values(accepted.slice(i, i + INSERT_CHUNK))
-          .execute();
-      }
+      await insertRows(trx, this.ctx.database, 'messages', accepted);
       // Idempotency keys are stored with the response when something was accepted (a request
       // refused as a whole may be retried after the customer fixed it).
       for (let i = 0; i < reqs.length; i++) {

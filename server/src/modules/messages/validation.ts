@@ -41,6 +41,28 @@ export type Check<T> =
  * Parses an SMS recipient. Only international numbers are accepted (a leading "+" or "00");
  * national formats are ambiguous without a default country.
  */
+// Parsing with full metadata is the costliest step of validating an SMS (campaigns and retries
+// send to the same numbers again and again), so parses are remembered, a bounded number of them.
+const PARSE_CACHE_SIZE = 50_000;
+const parsedNumbers = new Map<string, PhoneRecipient | null>();
+
+function parseInternational(intl: string): PhoneRecipient | null {
+  const hit = parsedNumbers.get(intl);
+  if (hit !== undefined) {
+    return hit;
+  }
+  const parsed = parsePhoneNumberFromString(intl);
+  const value: PhoneRecipient | null =
+    parsed && parsed.isValid() && parsed.country
+      ? { to: parsed.number, country: parsed.country, numberType: parsed.getType() ?? 'UNKNOWN' }
+      : null;
+  if (parsedNumbers.size >= PARSE_CACHE_SIZE) {
+    parsedNumbers.clear();
+  }
+  parsedNumbers.set(intl, value);
+  return value;
+}
+
 export function parsePhoneRecipient(
   raw: string,
   allowedCountries: readonly string[] = [],
@@ -50,17 +72,14 @@ export function parsePhoneRecipient(
   if (!/^\+\d{6,15}$/.test(intl)) {
     return { ok: false, reason: REASONS.invalidNumber };
   }
-  const parsed = parsePhoneNumberFromString(intl);
-  if (!parsed || !parsed.isValid() || !parsed.country) {
+  const parsed = parseInternational(intl);
+  if (!parsed) {
     return { ok: false, reason: REASONS.invalidNumber };
   }
   if (allowedCountries.length > 0 && !allowedCountries.includes(parsed.country)) {
     return { ok: false, reason: REASONS.countryNotAllowed, params: { country: parsed.country } };
   }
-  return {
-    ok: true,
-    value: { to: parsed.number, country: parsed.country, numberType: parsed.getType() ?? 'UNKNOWN' },
-  };
+  return { ok: true, value: parsed };
 }
 
 // Deliberately simpler than RFC 5322: what real mailboxes use, with a dotted domain.

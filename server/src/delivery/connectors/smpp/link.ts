@@ -1,6 +1,7 @@
 // One SMPP connection: TCP connect, bind, enquire_link on an interval, and reconnect with
 // exponential backoff when the connection drops or the bind fails. The connector on top owns
 // the submit window and what happens to outstanding submits.
+import type net from 'node:net';
 import smpp from 'smpp';
 import { installRawReader, SmppStatus, statusName } from './protocol.js';
 
@@ -108,7 +109,27 @@ export class SmppLink {
 
   /** Sends a PDU on the bound session; false when there is none or it is not writable. */
   send(pdu: smpp.PDU): boolean {
-    return this.session !== null && this.isBound && this.session.send(pdu);
+    if (this.session === null || !this.isBound) {
+      return false;
+    }
+    this.corkForThisTick(this.session);
+    return this.session.send(pdu);
+  }
+
+  private corked = false;
+
+  /** PDUs sent in one turn of the event loop leave in one write (a window of submits). */
+  private corkForThisTick(session: smpp.Session): void {
+    const socket = session.socket as net.Socket | undefined;
+    if (this.corked || !socket) {
+      return;
+    }
+    this.corked = true;
+    socket.cork();
+    process.nextTick(() => {
+      this.corked = false;
+      socket.uncork();
+    });
   }
 
   /** Sends a request and waits for its response (enquire_link, unbind). */
