@@ -23,10 +23,14 @@ import type { ProviderRegistry } from '../modules/providers/provider-registry.js
 import type { RoutingService } from '../modules/routing/routing.service.js';
 import type { BillingServices } from '../modules/billing/billing.module.js';
 import type { Customers } from '../modules/customers/customers.module.js';
-import { MESSAGE_STATUS_EVENT, type MessageStatusEvent } from '../modules/messages/messages.contract.js';
-import type { MessagePriority, MessageStatus, MessagesTable } from '../modules/messages/messages.tables.js';
+import {
+  MESSAGE_STATUS_EVENT,
+  NO_COUNTRY,
+  QUEUE_PRIORITY,
+  type MessageStatusEvent,
+} from '../modules/messages/messages.contract.js';
+import type { MessageStatus, MessagesTable } from '../modules/messages/messages.tables.js';
 
-const PRIORITY: Record<MessagePriority, QueuePriority> = { high: 0, normal: 1, low: 2 };
 const CHUNK = 500;
 const MAX_BACKOFF_MS = 5 * 60_000;
 /** How long a receipt whose submit response is not yet written is kept before it is dropped. */
@@ -287,7 +291,7 @@ export class DeliveryEngine {
       after = (rows[rows.length - 1] as { id: string }).id;
       const ready: Array<{ id: string; providerId: string; priority: QueuePriority }> = [];
       for (const r of rows) {
-        const item = { id: r.id, providerId: r.provider_id ?? '', priority: PRIORITY[r.priority] };
+        const item = { id: r.id, providerId: r.provider_id ?? '', priority: QUEUE_PRIORITY[r.priority] };
         const due = r.next_attempt_at ? Date.parse(r.next_attempt_at) : 0;
         if (due > now) {
           this.delayed.push({ ...item, due });
@@ -569,7 +573,7 @@ export class DeliveryEngine {
     // health counts, events.
     for (const r of retries) {
       this.counters.retried++;
-      const item = { id: r.o.row.id, providerId: r.providerId, priority: PRIORITY[r.o.row.priority] };
+      const item = { id: r.o.row.id, providerId: r.providerId, priority: QUEUE_PRIORITY[r.o.row.priority] };
       if (r.due > now) {
         this.delayed.push({ ...item, due: r.due });
       } else {
@@ -657,7 +661,7 @@ export class DeliveryEngine {
       if (!selection.ok) {
         return null;
       }
-      const unit = selection.provider.costByCountry.get(row.country ?? 'ZZ');
+      const unit = selection.provider.costByCountry.get(row.country ?? NO_COUNTRY);
       return { id: selection.provider.id, cost: unit === undefined ? null : unit * row.segments };
     } catch (err) {
       this.ctx.log.warn({ err, messageId: row.id }, 'failover selection failed');
@@ -903,7 +907,11 @@ export class DeliveryEngine {
           .where('status', '=', 'accepted')
           .execute();
         this.enqueue(
-          rows.map((r) => ({ id: r.id, providerId: r.provider_id ?? '', priority: PRIORITY[r.priority] })),
+          rows.map((r) => ({
+            id: r.id,
+            providerId: r.provider_id ?? '',
+            priority: QUEUE_PRIORITY[r.priority],
+          })),
         );
         this.emitStatus(
           rows.map((r) => ({ ...r, status: 'queued' as const })),

@@ -30,7 +30,8 @@ import type {
   SendItem,
   ValidItem,
 } from './messages.contract.js';
-import type { MessagePriority, MessagesTable } from './messages.tables.js';
+import { NO_COUNTRY, QUEUE_PRIORITY } from './messages.contract.js';
+import type { MessagesTable } from './messages.tables.js';
 
 export const ME = {
   accountNotFound: defineError(
@@ -140,11 +141,9 @@ export const MR = {
   senderRule: defineReason('invalid_sender', 'is not a valid sender: {detail}', '不是有效的发送方：{detail}'),
 };
 
-const PRIORITY: Record<MessagePriority, QueuePriority> = { high: 0, normal: 1, low: 2 };
 const MAX_SCHEDULE_MS = 30 * 86_400_000;
 const IDEMPOTENCY_TTL_MS = 24 * 3_600_000;
-/** SMS prices are per destination country; channels without one use this code in rate cards. */
-export const NO_COUNTRY = 'ZZ';
+export { NO_COUNTRY };
 
 /** An item that passed validation, routing and pricing, ready to be written. */
 interface Draft {
@@ -668,7 +667,7 @@ export class AcceptService {
     return {
       index,
       row,
-      priority: PRIORITY[priority],
+      priority: QUEUE_PRIORITY[priority],
       dayKey: account.dailyLimit > 0 ? this.dayKey(account, now) : '',
       charge: {
         enterpriseId: account.enterprise.id,

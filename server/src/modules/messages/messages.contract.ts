@@ -3,6 +3,13 @@
 import type { SendingContext } from '../customers/sending-accounts.service.js';
 import type { Locale } from '../../platform/i18n/i18n.js';
 import type { MessagePriority, MessageSource, MessageStatus } from './messages.tables.js';
+import type { QueuePriority } from '../../platform/queue/queue.js';
+
+/** Queue lane of each message priority (0 is taken first). */
+export const QUEUE_PRIORITY: Record<MessagePriority, QueuePriority> = { high: 0, normal: 1, low: 2 };
+
+/** SMS prices are per destination country; channels without one use this code in rate cards. */
+export const NO_COUNTRY = 'ZZ';
 
 /** One message to send, as the API, the SMPP server or a campaign hands it in. */
 export interface SendItem {

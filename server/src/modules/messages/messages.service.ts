@@ -8,7 +8,7 @@ import {
   tenantFilter,
   type AuthContext,
 } from '../../platform/auth/auth-context.js';
-import { AppError, errors } from '../../platform/http/errors.js';
+import { errors } from '../../platform/http/errors.js';
 import { cursorPage, decodeCursor } from '../../platform/http/pagination.js';
 import type { CursorPagination } from '../../platform/http/envelope.js';
 import type { Locale } from '../../platform/i18n/i18n.js';
@@ -458,8 +458,4 @@ export class MessageService {
     this.engine.emitStatus([done.updated], nowIso);
     return messageView(done.updated);
   }
-}
-
-export function isAppError(err: unknown, code: string): boolean {
-  return err instanceof AppError && err.code === code;
 }

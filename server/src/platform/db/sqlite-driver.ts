@@ -2,20 +2,7 @@
 // with thousands of concurrent accepts): the one connection is handed out in FIFO order (the
 // stock mutex wakes every waiter on each release, O(n²) with n queries waiting behind a
 // transaction), and prepared statements are reused instead of being prepared per query.
-import {
-  CompiledQuery,
-  SqliteAdapter,
-  SqliteIntrospector,
-  SqliteQueryCompiler,
-  type DatabaseConnection,
-  type DatabaseIntrospector,
-  type Dialect,
-  type DialectAdapter,
-  type Driver,
-  type Kysely,
-  type QueryCompiler,
-  type QueryResult,
-} from 'kysely';
+import { CompiledQuery, SqliteDialect, type DatabaseConnection, type Driver, type QueryResult } from 'kysely';
 import type SQLite from 'better-sqlite3';
 
 /** Statements kept per connection; SQL with long IN lists varies, so the cache is bounded. */
@@ -74,9 +61,11 @@ class SqliteConnection implements DatabaseConnection {
     });
   }
 
-  // eslint-disable-next-line require-yield -- Kysely's interface; Pigeon never streams from SQLite
-  async *streamQuery<R>(): AsyncIterableIterator<QueryResult<R>> {
-    throw new Error('streaming is not supported on SQLite');
+  async *streamQuery<R>(compiledQuery: CompiledQuery): AsyncIterableIterator<QueryResult<R>> {
+    const stmt = this.statement(compiledQuery.sql);
+    for (const row of stmt.iterate(compiledQuery.parameters)) {
+      yield { rows: [row as R] };
+    }
   }
 }
 
@@ -116,23 +105,13 @@ class SqliteDriver implements Driver {
   }
 }
 
-export class PigeonSqliteDialect implements Dialect {
-  constructor(private readonly db: SQLite.Database) {}
-
-  createAdapter(): DialectAdapter {
-    return new SqliteAdapter();
+/** Kysely's SQLite dialect (adapter, compiler, introspector) with the driver above. */
+export class PigeonSqliteDialect extends SqliteDialect {
+  constructor(private readonly handle: SQLite.Database) {
+    super({ database: handle });
   }
 
-  createDriver(): Driver {
-    return new SqliteDriver(this.db);
-  }
-
-  createQueryCompiler(): QueryCompiler {
-    return new SqliteQueryCompiler();
-  }
-
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- Kysely's own signature
-  createIntrospector(db: Kysely<any>): DatabaseIntrospector {
-    return new SqliteIntrospector(db);
+  override createDriver(): Driver {
+    return new SqliteDriver(this.handle);
   }
 }
