@@ -5,7 +5,7 @@ export {
   type SmscCounters,
   type ReceiptOutcome,
 } from './smsc-simulator.js';
-export type { InjectMoOptions, ReceivedMessage, ReceivedPart } from './smsc-simulator.js';
+export type { CountingOptions, InjectMoOptions, ReceivedMessage, ReceivedPart } from './smsc-simulator.js';
 export { SmtpSink, DEFAULT_RECIPIENT_FAILURES, type SmtpSinkOptions, type SinkMessage } from './smtp-sink.js';
 export type { RecipientFailure, SmtpSinkCounters } from './smtp-sink.js';
 export { waitFor } from './wait-for.js';

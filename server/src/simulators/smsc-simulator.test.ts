@@ -2,7 +2,7 @@
 import smpp from 'smpp';
 import { afterEach, describe, expect, it } from 'vitest';
 import { buildConcatUdh, encodeGsm7 } from '../lib/sms/index.js';
-import { SmppStatus } from '../delivery/connectors/smpp/protocol.js';
+import { SmppStatus } from '../lib/smpp/index.js';
 import { SmscSimulator, type SmscSimulatorOptions } from './smsc-simulator.js';
 import { waitFor } from './wait-for.js';
 

@@ -1,80 +1,75 @@
-// SMSC simulator: an SMPP server (the `smpp` package's server) that behaves like a carrier for
-// demo mode, tests and benchmarks. Binds with credentials, acks submit_sm with message ids,
-// injects latency, errors and throttling, sends delivery receipts (text and TLVs) with a mix of
-// outcomes, generates inbound (MO) messages, drops connections on request, and counts it all.
-import type { AddressInfo } from 'node:net';
-import smpp from 'smpp';
+// SMSC simulator: an SMPP server (Pigeon's own codec and session, lib/smpp) that behaves like a
+// carrier for demo mode, tests and benchmarks. Binds with credentials, acks submit_sm with
+// message ids, answers with the carrier weather of smsc-faults.ts (latency, throttling by share,
+// bursts or TPS, queue full, errors, receipts before the answer), sends delivery receipts with a
+// mix of outcomes (smsc-receipts.ts), keeps unacknowledged ones for the next bind, generates
+// inbound (MO) messages, drops connections on request or on a schedule, and counts it all.
+import type net from 'node:net';
 import {
-  buildConcatUdh,
+  concatenatedShortMessages,
+  concatOf,
+  SmppListener,
+  SmppSession,
+  SmppStatus,
+  isResponseId,
+  userDataOf,
+  type BindPdu,
+  type Pdu,
+  type PduHeader,
+  type PduInput,
+  type ShortMessagePdu,
+} from '../lib/smpp/index.js';
+import {
   DATA_CODING,
   decodeShortMessage,
   detectEncoding,
-  encodeGsm7,
-  encodeText,
-  isGsm7,
   splitText,
-  splitUserData,
   type SmsEncoding,
 } from '../lib/sms/index.js';
+import { SmscFaults, type SmscFaultOptions } from './smsc-faults.js';
+import { SmscDeliveries, type Delivery } from './smsc-deliveries.js';
 import {
-  ESM_CLASS_UDHI,
-  ESM_TYPE_DELIVERY_RECEIPT,
-  installRawReader,
-  parseShortMessagePdu,
-  pduString,
-  rawOf,
-  SmppStatus,
-  TLV,
-  tlvInt,
-  type ShortMessagePdu,
-} from '../delivery/connectors/smpp/protocol.js';
-import { formatReceiptText, MESSAGE_STATE } from '../delivery/connectors/smpp/receipt.js';
-import { TokenBucket } from '../delivery/connectors/smpp/token-bucket.js';
-import type { ReceiptStatus } from '../delivery/connectors/types.js';
+  pickOutcome,
+  receiptFor,
+  receiptIdOf,
+  type ReceiptIdOptions,
+  type ReceiptOutcome,
+} from './smsc-receipts.js';
+import { SmscStore, type CountingOptions, type ReceivedMessage, type ReceivedPart } from './smsc-store.js';
 
-export type ReceiptOutcome = 'DELIVRD' | 'UNDELIV' | 'EXPIRED' | 'REJECTD';
+export type { ReceiptOutcome } from './smsc-receipts.js';
+export type { CountingOptions, ReceivedMessage, ReceivedPart } from './smsc-store.js';
 
-const OUTCOME_STATUS: Readonly<Record<ReceiptOutcome, ReceiptStatus>> = {
-  DELIVRD: 'delivered',
-  UNDELIV: 'undelivered',
-  EXPIRED: 'expired',
-  REJECTD: 'rejected',
-};
-
-const OUTCOME_ERROR: Readonly<Record<ReceiptOutcome, number>> = {
-  DELIVRD: 0,
-  UNDELIV: 1,
-  EXPIRED: 0,
-  REJECTD: 11,
-};
-
-export interface SmscSimulatorOptions {
+export interface SmscSimulatorOptions extends SmscFaultOptions, ReceiptIdOptions {
   host?: string;
   systemId?: string;
   password?: string;
   /** How submit_sm_resp writes message ids (default hex). */
   messageIdFormat?: 'hex' | 'decimal';
-  /** How receipts write them: like the submit_sm_resp (default), or the other base. */
-  receiptIdFormat?: 'same' | 'hex' | 'decimal';
-  /** Left-pad receipt ids with zeros to this width (some carriers do). */
-  receiptIdPadding?: number;
-  /** Delay before each submit_sm_resp. */
-  latencyMs?: number;
-  /** Share of submits answered with `errorStatus` (0–1). */
-  errorRate?: number;
-  errorStatus?: number;
-  /** Share of submits answered with ESME_RTHROTTLED (0–1). */
-  throttleRate?: number;
-  /** Submits per second above which ESME_RTHROTTLED is answered. */
-  maxTps?: number;
   /** Delay between accepting a part and sending its receipt. */
   receiptDelayMs?: number;
   /** Relative weights of receipt outcomes (default all DELIVRD). */
   outcomes?: Partial<Record<ReceiptOutcome, number>>;
-  /** No latency and immediate receipts, for benchmarks. */
-  instant?: boolean;
-  /** Random source in [0, 1), for repeatable error/throttle/outcome choices. */
+  /** Drops every connection every this many milliseconds (from start). */
+  dropEveryMs?: number;
+  /**
+   * Drops a connection when it has sent this many submits since its bind: the last one is taken
+   * (recorded, its receipt comes) but never answered, the worst case for a client.
+   */
+  dropAfterSubmits?: number;
+  /**
+   * A receipt or MO the ESME answers with a temporary error is offered again after
+   * `reofferDelayMs` (default 50 ms), or with this set only after the ESME binds again.
+   * Permanent errors drop it. Unanswered ones always come again after a reconnect.
+   */
+  reofferAfterRebind?: boolean;
+  reofferDelayMs?: number;
+  /** Counting mode: accepted submits per key and their order per destination (tests). */
+  counting?: boolean | CountingOptions;
+  /** Random source in [0, 1), for repeatable fault and outcome choices. */
   random?: () => number;
+  /** Clock for bursts (default performance.now). */
+  now?: () => number;
   /** Accepted parts kept for inspection (default 10 000; counters keep counting). */
   maxStored?: number;
 }
@@ -89,39 +84,26 @@ export interface SmscCounters {
   /** Distinct messages: a long message counts once however often its parts are resent. */
   uniqueMessages: number;
   throttled: number;
+  queueFull: number;
   errors: number;
+  /** Submits taken but never answered (dropAfterSubmits, or the connection went first). */
+  unanswered: number;
+  /** Counting mode: accepted submits whose key had been accepted before. */
+  duplicateSubmits: number;
   receiptsSent: number;
+  /** Receipts sent before the submit_sm_resp of their message. */
+  receiptsEarly: number;
   receiptsAcknowledged: number;
+  /** deliver_sm (receipt or MO) answered with an error status. */
+  deliveriesRefused: number;
+  /** deliver_sm offered again after a refusal or a lost connection. */
+  deliveriesReoffered: number;
   moPartsSent: number;
   moPartsAcknowledged: number;
   enquireLinks: number;
   drops: number;
   /** Most submit_sm that one session had waiting for their response at once. */
   maxOutstanding: number;
-}
-
-export interface ReceivedPart {
-  messageId: string;
-  systemId: string;
-  from: string;
-  to: string;
-  dataCoding: number;
-  registeredDelivery: number;
-  /** This part's text, decoded. */
-  text: string;
-  concat?: { reference: number; total: number; sequence: number };
-  receivedAt: Date;
-}
-
-export interface ReceivedMessage {
-  from: string;
-  to: string;
-  /** The parts received so far, joined in order. */
-  text: string;
-  parts: number;
-  partsReceived: number;
-  messageIds: string[];
-  isComplete: boolean;
 }
 
 export interface InjectMoOptions {
@@ -137,30 +119,26 @@ export interface InjectMoOptions {
 }
 
 interface SessionState {
-  session: smpp.Session;
+  session: SmppSession;
   bound: boolean;
   mode: 'transceiver' | 'transmitter' | 'receiver' | null;
   systemId: string;
   outstanding: number;
+  submitsSinceBind: number;
   deliveries: Map<number, Delivery>;
 }
 
-interface Delivery {
-  systemId: string;
-  kind: 'receipt' | 'mo';
-  fields: smpp.PduFields;
-  onAck?: () => void;
-}
-
-interface StoredMessage extends ReceivedMessage {
-  partTexts: (string | undefined)[];
-}
+const BIND_MODES = {
+  bind_transceiver: 'transceiver',
+  bind_transmitter: 'transmitter',
+  bind_receiver: 'receiver',
+} as const;
 
 const DEFAULT_SYSTEM_ID = 'pigeon';
 const DEFAULT_PASSWORD = 'secret';
 
-export class SmscSimulator {
-  readonly counters: SmscCounters = {
+function newCounters(): SmscCounters {
+  return {
     connections: 0,
     binds: 0,
     bindFailures: 0,
@@ -168,35 +146,56 @@ export class SmscSimulator {
     partsAccepted: 0,
     uniqueMessages: 0,
     throttled: 0,
+    queueFull: 0,
     errors: 0,
+    unanswered: 0,
+    duplicateSubmits: 0,
     receiptsSent: 0,
+    receiptsEarly: 0,
     receiptsAcknowledged: 0,
+    deliveriesRefused: 0,
+    deliveriesReoffered: 0,
     moPartsSent: 0,
     moPartsAcknowledged: 0,
     enquireLinks: 0,
     drops: 0,
     maxOutstanding: 0,
   };
+}
+
+export class SmscSimulator {
+  readonly counters: SmscCounters = newCounters();
 
   private options: SmscSimulatorOptions;
-  private server: smpp.Server | null = null;
+  private readonly faults: SmscFaults;
+  private readonly store: SmscStore;
+  private listener: SmppListener | null = null;
   private readonly sessions = new Set<SessionState>();
-  private readonly waiting = new Map<string, Delivery[]>();
+  private readonly deliveries: SmscDeliveries;
   private readonly timers = new Set<NodeJS.Timeout>();
-  private readonly parts: ReceivedPart[] = [];
-  private readonly messageStore = new Map<string, StoredMessage>();
+  private dropTimer: NodeJS.Timeout | null = null;
   private nextId = 0x5eed0000;
   private nextReference = 1;
-  private bucket: TokenBucket | null = null;
-  private actualPort = 0;
 
   constructor(options: SmscSimulatorOptions = {}) {
     this.options = { ...options };
-    this.configureBucket();
+    this.faults = new SmscFaults(this.options, () => this.random(), options.now ?? (() => performance.now()));
+    const counting = options.counting === true ? {} : options.counting || null;
+    this.store = new SmscStore(options.maxStored ?? 10_000, counting);
+    this.deliveries = new SmscDeliveries(
+      this.counters,
+      () => this.options,
+      (systemId) =>
+        this.listener
+          ? [...this.sessions].filter(
+              (s) => s.bound && s.systemId === systemId && s.mode !== 'transmitter' && !s.session.closed,
+            )
+          : [],
+    );
   }
 
   get port(): number {
-    return this.actualPort;
+    return this.listener?.port ?? 0;
   }
 
   /** Sessions currently bound. */
@@ -204,24 +203,24 @@ export class SmscSimulator {
     return [...this.sessions].filter((s) => s.bound).length;
   }
 
-  /** Changes behaviour while running (latency, rates, outcomes…). */
+  /** Changes behaviour while running (latency, rates, outcomes, faults…). */
   configure(options: Partial<SmscSimulatorOptions>): void {
+    const dropEvery = this.options.dropEveryMs;
     this.options = { ...this.options, ...options };
-    this.configureBucket();
+    this.faults.configure(this.options);
+    if (this.listener && this.options.dropEveryMs !== dropEvery) {
+      this.scheduleDrops();
+    }
   }
 
   async start(options: { port?: number } = {}): Promise<number> {
-    const server = smpp.createServer({}, (session) => this.accept(session));
-    this.server = server;
-    await new Promise<void>((resolve, reject) => {
-      server.once('error', reject);
-      server.listen(options.port ?? 0, this.options.host ?? '127.0.0.1', () => {
-        server.off('error', reject);
-        resolve();
-      });
-    });
-    this.actualPort = (server.address() as AddressInfo).port;
-    return this.actualPort;
+    this.listener = await SmppListener.listen(
+      { port: options.port ?? 0, host: this.options.host ?? '127.0.0.1' },
+      (socket) => this.accept(socket),
+    );
+    this.faults.restartClock();
+    this.scheduleDrops();
+    return this.listener.port;
   }
 
   async stop(): Promise<void> {
@@ -229,14 +228,17 @@ export class SmscSimulator {
       clearTimeout(timer);
     }
     this.timers.clear();
-    const server = this.server;
-    this.server = null;
+    this.deliveries.stop();
+    if (this.dropTimer) {
+      clearInterval(this.dropTimer);
+      this.dropTimer = null;
+    }
+    const listener = this.listener;
+    this.listener = null;
     for (const state of this.sessions) {
       state.session.destroy();
     }
-    if (server) {
-      await new Promise<void>((resolve) => server.close(() => resolve()));
-    }
+    await listener?.close();
   }
 
   /** Destroys every connection at once, as a network failure would. */
@@ -249,12 +251,22 @@ export class SmscSimulator {
 
   /** Accepted parts, oldest first (at most `maxStored`). */
   received(): ReceivedPart[] {
-    return [...this.parts];
+    return this.store.received();
   }
 
   /** Accepted messages with long ones reassembled, oldest first. */
   messages(): ReceivedMessage[] {
-    return [...this.messageStore.values()].map(({ partTexts: _partTexts, ...message }) => message);
+    return this.store.messages();
+  }
+
+  /** Counting mode: accepted submits per counting key; a count above 1 is a duplicate. */
+  submitCounts(): Map<string, number> {
+    return this.store.submitCounts();
+  }
+
+  /** Counting mode: per destination, the counting keys of accepted submits in arrival order. */
+  submitOrder(): Map<string, string[]> {
+    return this.store.submitOrder();
   }
 
   /**
@@ -266,39 +278,33 @@ export class SmscSimulator {
     const encoding = mo.encoding ?? detectEncoding(mo.text);
     const referenceBits = mo.referenceBits ?? 8;
     const texts = splitText(mo.text, encoding, referenceBits);
-    const reference = this.nextReference++ % (referenceBits === 8 ? 0x100 : 0x10000);
-    const fields = texts.map((text, i): smpp.PduFields => {
-      const payload = encodeText(text, encoding);
-      const udh =
-        texts.length > 1
-          ? buildConcatUdh({ reference, total: texts.length, sequence: i + 1, referenceBits })
-          : null;
-      return {
-        source_addr_ton: 1,
-        source_addr_npi: 1,
-        source_addr: mo.from.replace(/^\+/, ''),
-        dest_addr_ton: 1,
-        dest_addr_npi: 1,
-        destination_addr: mo.to.replace(/^\+/, ''),
-        esm_class: udh ? ESM_CLASS_UDHI : 0,
-        data_coding: DATA_CODING[encoding],
-        short_message: udh ? Buffer.concat([udh, payload]) : payload,
-      };
-    });
+    const parts = concatenatedShortMessages(texts, encoding, this.nextReference++, referenceBits);
+    const pdus = parts.map(({ esmClass, shortMessage }): PduInput => ({
+      command: 'deliver_sm',
+      sourceTon: 1,
+      sourceNpi: 1,
+      source: mo.from.replace(/^\+/, ''),
+      destTon: 1,
+      destNpi: 1,
+      destination: mo.to.replace(/^\+/, ''),
+      esmClass,
+      dataCoding: DATA_CODING[encoding],
+      shortMessage,
+    }));
     const order =
       mo.partOrder === 'reverse'
-        ? fields.map((_, i) => fields.length - 1 - i)
-        : (mo.partOrder ?? fields.map((_, i) => i));
+        ? pdus.map((_, i) => pdus.length - 1 - i)
+        : (mo.partOrder ?? pdus.map((_, i) => i));
     const systemId = mo.systemId ?? this.systemId;
     await Promise.all(
       order.map(
         (i) =>
           new Promise<void>((resolve) => {
-            const f = fields[i];
-            if (!f) {
+            const pdu = pdus[i];
+            if (!pdu) {
               throw new RangeError(`part ${i} does not exist`);
             }
-            this.deliver({ systemId, kind: 'mo', fields: f, onAck: resolve });
+            this.deliveries.deliver({ systemId, kind: 'mo', pdu, offered: false, onAck: resolve });
           }),
       ),
     );
@@ -306,11 +312,6 @@ export class SmscSimulator {
 
   private get systemId(): string {
     return this.options.systemId ?? DEFAULT_SYSTEM_ID;
-  }
-
-  private configureBucket(): void {
-    const tps = this.options.maxTps;
-    this.bucket = tps && tps > 0 ? new TokenBucket(tps) : null;
   }
 
   private random(): number {
@@ -329,32 +330,43 @@ export class SmscSimulator {
     this.timers.add(timer);
   }
 
-  private accept(session: smpp.Session): void {
-    session.socket.setNoDelay(true);
-    installRawReader(session);
+  private scheduleDrops(): void {
+    if (this.dropTimer) {
+      clearInterval(this.dropTimer);
+      this.dropTimer = null;
+    }
+    const every = this.options.dropEveryMs ?? 0;
+    if (every > 0) {
+      this.dropTimer = setInterval(() => this.dropConnections(), every);
+      this.dropTimer.unref();
+    }
+  }
+
+  private accept(socket: net.Socket): void {
     this.counters.connections++;
     const state: SessionState = {
-      session,
+      // The handlers run on socket events, after `state` is initialised.
+      session: new SmppSession(socket, {
+        onPdu: (pdu) => this.handle(state, pdu),
+        onMalformed: (header) => this.handleMalformed(state, header),
+        onClose: () => this.handleClose(state),
+      }),
       bound: false,
       mode: null,
       systemId: '',
       outstanding: 0,
+      submitsSinceBind: 0,
       deliveries: new Map(),
     };
     this.sessions.add(state);
-    session.on('error', () => undefined);
-    session.on('close', () => {
-      this.sessions.delete(state);
-      // Unacknowledged receipts and MO parts wait for the next bind, as a carrier stores them.
-      for (const delivery of state.deliveries.values()) {
-        this.queueDelivery(delivery);
-      }
-      state.deliveries.clear();
-    });
-    session.on('pdu', (pdu: smpp.PDU) => this.handle(state, pdu));
   }
 
-  private handle(state: SessionState, pdu: smpp.PDU): void {
+  private handleClose(state: SessionState): void {
+    this.sessions.delete(state);
+    this.deliveries.onClose(state);
+  }
+
+  private handle(state: SessionState, pdu: Pdu): void {
     const { session } = state;
     switch (pdu.command) {
       case 'bind_transceiver':
@@ -364,124 +376,142 @@ export class SmscSimulator {
         return;
       case 'enquire_link':
         this.counters.enquireLinks++;
-        session.send(pdu.response());
+        session.respond(pdu, { command: 'enquire_link_resp' });
         return;
       case 'unbind':
-        session.send(pdu.response(), () => session.close());
+        session.respond(pdu, { command: 'unbind_resp' });
+        session.end();
         return;
       case 'submit_sm':
         this.handleSubmit(state, pdu);
         return;
       case 'deliver_sm_resp':
       case 'generic_nack':
-        this.handleDeliveryResponse(state, pdu);
+        this.deliveries.onResponse(state, pdu);
         return;
-      default:
-        if (!pdu.isResponse()) {
-          session.send(pdu.response({ command_status: SmppStatus.ESME_RINVCMDID }));
+      // Not served by the simulator: requests get ESME_RINVCMDID, stray responses are ignored.
+      case 'data_sm':
+      case 'deliver_sm':
+      case 'query_sm':
+      case 'outbind':
+      case 'other':
+      case 'bind_transceiver_resp':
+      case 'bind_transmitter_resp':
+      case 'bind_receiver_resp':
+      case 'submit_sm_resp':
+      case 'data_sm_resp':
+      case 'query_sm_resp':
+      case 'enquire_link_resp':
+      case 'unbind_resp':
+        if (!isResponseId(pdu.commandId)) {
+          session.respondError(pdu, SmppStatus.ESME_RINVCMDID);
         }
     }
   }
 
-  private handleBind(state: SessionState, pdu: smpp.PDU): void {
+  private handleBind(state: SessionState, pdu: BindPdu): void {
     const { session } = state;
+    const resp = `${pdu.command}_resp` as const;
     if (state.bound) {
-      session.send(pdu.response({ command_status: SmppStatus.ESME_RALYBND }));
+      session.respond(pdu, { command: resp, commandStatus: SmppStatus.ESME_RALYBND });
       return;
     }
-    const systemId = pduString(pdu.system_id);
-    const password = pduString(pdu.password);
-    if (systemId !== this.systemId || password !== (this.options.password ?? DEFAULT_PASSWORD)) {
+    if (pdu.systemId !== this.systemId || pdu.password !== (this.options.password ?? DEFAULT_PASSWORD)) {
       this.counters.bindFailures++;
-      session.send(pdu.response({ command_status: SmppStatus.ESME_RBINDFAIL }), () => session.close());
+      session.respond(pdu, { command: resp, commandStatus: SmppStatus.ESME_RBINDFAIL });
+      session.end();
       return;
     }
     this.counters.binds++;
     state.bound = true;
-    state.systemId = systemId;
-    state.mode = pdu.command.replace('bind_', '') as SessionState['mode'];
-    session.send(pdu.response({ system_id: 'PIGEONSIM' }));
+    state.systemId = pdu.systemId;
+    state.mode = BIND_MODES[pdu.command];
+    state.submitsSinceBind = 0;
+    session.respond(pdu, { command: resp, systemId: 'PIGEONSIM' });
     if (state.mode !== 'transmitter') {
-      this.flush(systemId);
+      this.deliveries.onBind(pdu.systemId);
     }
   }
 
-  private handleSubmit(state: SessionState, pdu: smpp.PDU): void {
+  private handleMalformed(state: SessionState, header: PduHeader): void {
+    if (header.commandId !== 0x00000004) {
+      state.session.respond(header, { command: 'generic_nack', commandStatus: SmppStatus.ESME_RINVCMDLEN });
+      return;
+    }
+    this.counters.submits++;
+    this.counters.errors++;
+    state.outstanding++;
+    this.later(this.faults.answerDelayMs(), () => {
+      state.outstanding--;
+      state.session.respond(header, { command: 'submit_sm_resp', commandStatus: SmppStatus.ESME_RINVMSGLEN });
+    });
+  }
+
+  private handleSubmit(state: SessionState, sm: ShortMessagePdu): void {
     const { session } = state;
     if (!state.bound || state.mode === 'receiver') {
-      session.send(pdu.response({ command_status: SmppStatus.ESME_RINVBNDSTS }));
+      session.respond(sm, { command: 'submit_sm_resp', commandStatus: SmppStatus.ESME_RINVBNDSTS });
       return;
     }
     this.counters.submits++;
     state.outstanding++;
+    state.submitsSinceBind++;
     this.counters.maxOutstanding = Math.max(this.counters.maxOutstanding, state.outstanding);
-    let sm: ShortMessagePdu | null;
-    const raw = rawOf(pdu);
-    try {
-      sm = raw ? parseShortMessagePdu(raw) : null;
-    } catch {
-      sm = null;
+    const dropAfter = this.options.dropAfterSubmits ?? 0;
+    if (dropAfter > 0 && state.submitsSinceBind >= dropAfter) {
+      // Taken, never answered: the client cannot know whether the carrier has it.
+      this.take(state, sm, false);
+      this.counters.unanswered++;
+      this.counters.drops++;
+      session.destroy();
+      return;
     }
-    const respond = (fields: smpp.PduFields): void => {
+    const verdict = this.faults.verdict();
+    const delay = this.faults.answerDelayMs();
+    const respond = (input: PduInput): void => {
       state.outstanding--;
-      if (!session.socket.destroyed) {
-        session.send(pdu.response(fields));
-      }
+      session.respond(sm, input);
     };
-    const latency = this.options.instant ? 0 : (this.options.latencyMs ?? 0);
-    if (!sm) {
-      this.counters.errors++;
-      this.later(latency, () => respond({ command_status: SmppStatus.ESME_RINVMSGLEN }));
+    if (verdict !== 'accept') {
+      if (verdict === 'throttled') {
+        this.counters.throttled++;
+      } else if (verdict === 'queueFull') {
+        this.counters.queueFull++;
+      } else {
+        this.counters.errors++;
+      }
+      const status = this.faults.statusOf(verdict);
+      this.later(delay, () => respond({ command: 'submit_sm_resp', commandStatus: status }));
       return;
     }
-    const throttleRate = this.options.throttleRate ?? 0;
-    if ((throttleRate > 0 && this.random() < throttleRate) || (this.bucket && !this.bucket.tryTake())) {
-      this.counters.throttled++;
-      this.later(latency, () => respond({ command_status: SmppStatus.ESME_RTHROTTLED }));
+    if ((sm.registeredDelivery & 0x03) !== 0 && this.faults.receiptFirst()) {
+      const messageId = this.take(state, sm, true);
+      this.later(delay, () => {
+        if (session.closed) {
+          this.counters.unanswered++;
+        }
+        respond({ command: 'submit_sm_resp', messageId });
+      });
       return;
     }
-    const errorRate = this.options.errorRate ?? 0;
-    if (errorRate > 0 && this.random() < errorRate) {
-      this.counters.errors++;
-      this.later(latency, () =>
-        respond({ command_status: this.options.errorStatus ?? SmppStatus.ESME_RSYSERR }),
-      );
-      return;
-    }
-    const accepted = sm;
-    this.later(latency, () => {
-      if (session.socket.destroyed) {
+    this.later(delay, () => {
+      if (session.closed) {
         state.outstanding--;
         return; // never acknowledged: the ESME must count it as lost
       }
-      const id = this.nextId++;
-      const messageId =
-        this.options.messageIdFormat === 'decimal' ? id.toString(10) : id.toString(16).toUpperCase();
-      respond({ message_id: messageId });
-      const part = this.record(state.systemId, accepted, messageId);
-      if ((accepted.registeredDelivery & 0x03) !== 0) {
-        this.scheduleReceipt(part, accepted, id);
-      }
+      respond({ command: 'submit_sm_resp', messageId: this.take(state, sm, false) });
     });
   }
 
-  private record(systemId: string, sm: ShortMessagePdu, messageId: string): ReceivedPart {
-    const { udh, payload } =
-      sm.esmClass & ESM_CLASS_UDHI ? splitUserData(sm.userData) : { udh: null, payload: sm.userData };
-    const sarTotal = tlvInt(sm.tlvs.get(TLV.sar_total_segments));
-    const concat =
-      udh?.concat ??
-      (sarTotal !== undefined
-        ? {
-            referenceBits: 16 as const,
-            reference: tlvInt(sm.tlvs.get(TLV.sar_msg_ref_num)) ?? 0,
-            total: sarTotal,
-            sequence: tlvInt(sm.tlvs.get(TLV.sar_segment_seqnum)) ?? 1,
-          }
-        : null);
+  /** Records an accepted submit and schedules its receipt; `receiptNow` skips the delay. */
+  private take(state: SessionState, sm: ShortMessagePdu, receiptNow: boolean): string {
+    const id = this.nextId++;
+    const messageId =
+      this.options.messageIdFormat === 'decimal' ? id.toString(10) : id.toString(16).toUpperCase();
+    const { payload, concat } = concatOf(sm, userDataOf(sm));
     const part: ReceivedPart = {
       messageId,
-      systemId,
+      systemId: state.systemId,
       from: sm.source,
       to: sm.destination,
       dataCoding: sm.dataCoding,
@@ -489,192 +519,34 @@ export class SmscSimulator {
       text: decodeShortMessage(payload, sm.dataCoding),
       receivedAt: new Date(),
     };
-    if (concat && concat.total > 1) {
+    if (concat) {
       part.concat = { reference: concat.reference, total: concat.total, sequence: concat.sequence };
     }
     this.counters.partsAccepted++;
-    const max = this.options.maxStored ?? 10_000;
-    this.parts.push(part);
-    if (this.parts.length > max) {
-      this.parts.splice(0, this.parts.length - max);
+    this.store.add(part);
+    this.counters.uniqueMessages = this.store.uniqueMessages;
+    this.counters.duplicateSubmits = this.store.duplicates;
+    if ((sm.registeredDelivery & 0x03) !== 0) {
+      this.scheduleReceipt(part, sm, id, receiptNow);
     }
-    this.storeMessage(part, max);
-    return part;
+    return messageId;
   }
 
-  private storeMessage(part: ReceivedPart, max: number): void {
-    const c = part.concat;
-    let key = `single\u0000${part.messageId}`;
-    let stored: StoredMessage | undefined;
-    if (c) {
-      key = [part.systemId, part.from, part.to, c.reference, c.total].join('\u0000');
-      stored = this.messageStore.get(key);
-      const seen = stored?.partTexts[c.sequence - 1];
-      if (stored && seen !== undefined && seen !== part.text) {
-        // The reference came round again for another message: the old one is finished.
-        this.messageStore.delete(key);
-        key = `${key}\u0000${part.messageId}`;
-        stored = undefined;
-      }
-    }
-    if (!stored) {
-      stored = {
-        from: part.from,
-        to: part.to,
-        text: '',
-        parts: c?.total ?? 1,
-        partsReceived: 0,
-        messageIds: [],
-        isComplete: false,
-        partTexts: new Array<string | undefined>(c?.total ?? 1).fill(undefined),
-      };
-      this.messageStore.set(key, stored);
-      this.counters.uniqueMessages++;
-      if (this.messageStore.size > max) {
-        const oldest = this.messageStore.keys().next().value;
-        if (oldest !== undefined) {
-          this.messageStore.delete(oldest);
-        }
-      }
-    }
-    const index = (c?.sequence ?? 1) - 1;
-    if (stored.partTexts[index] === undefined) {
-      stored.partsReceived++;
-    }
-    stored.partTexts[index] = part.text;
-    stored.messageIds.push(part.messageId);
-    stored.text = stored.partTexts.map((t) => t ?? '').join('');
-    stored.isComplete = stored.partsReceived === stored.parts;
-  }
-
-  private pickOutcome(): ReceiptOutcome {
-    const weights = Object.entries(this.options.outcomes ?? { DELIVRD: 1 }).filter(
-      (e): e is [ReceiptOutcome, number] => typeof e[1] === 'number' && e[1] > 0,
-    );
-    const total = weights.reduce((sum, [, w]) => sum + w, 0);
-    if (total <= 0) {
-      return 'DELIVRD';
-    }
-    let roll = this.random() * total;
-    for (const [outcome, weight] of weights) {
-      roll -= weight;
-      if (roll < 0) {
-        return outcome;
-      }
-    }
-    return weights[weights.length - 1]?.[0] ?? 'DELIVRD';
-  }
-
-  private receiptId(id: number, submitted: string): string {
-    const format = this.options.receiptIdFormat ?? 'same';
-    const base =
-      format === 'same' ? submitted : format === 'decimal' ? id.toString(10) : id.toString(16).toUpperCase();
-    return base.padStart(this.options.receiptIdPadding ?? 0, '0');
-  }
-
-  private scheduleReceipt(part: ReceivedPart, sm: ShortMessagePdu, id: number): void {
-    const outcome = this.pickOutcome();
+  private scheduleReceipt(part: ReceivedPart, sm: ShortMessagePdu, id: number, now: boolean): void {
+    const outcome = pickOutcome(this.options.outcomes, () => this.random());
     if (outcome === 'DELIVRD' && (sm.registeredDelivery & 0x03) === 0x02) {
       return; // registered_delivery 2: receipts on failure only
     }
-    const delay = this.options.instant ? 0 : (this.options.receiptDelayMs ?? 0);
-    this.later(delay, () => {
-      const status = OUTCOME_STATUS[outcome];
-      const receiptId = this.receiptId(id, part.messageId);
-      const now = new Date();
-      const snippet = [...part.text].filter((ch) => /[A-Za-z0-9 .,!?-]/.test(ch)).join('');
-      const text = formatReceiptText({
-        id: receiptId,
-        status,
-        submitDate: part.receivedAt,
-        doneDate: now,
-        err: String(OUTCOME_ERROR[outcome]).padStart(3, '0'),
-        text: snippet,
-      });
-      const fields: smpp.PduFields = {
-        source_addr_ton: sm.destTon,
-        source_addr_npi: sm.destNpi,
-        source_addr: sm.destination,
-        dest_addr_ton: sm.sourceTon,
-        dest_addr_npi: sm.sourceNpi,
-        destination_addr: sm.source,
-        esm_class: ESM_TYPE_DELIVERY_RECEIPT,
-        data_coding: 0,
-        short_message: isGsm7(text) ? encodeGsm7(text) : Buffer.from(text, 'latin1'),
-        receipted_message_id: receiptId,
-        message_state: MESSAGE_STATE[status],
-      };
-      if (outcome !== 'DELIVRD' && OUTCOME_ERROR[outcome] > 0) {
-        fields.network_error_code = Buffer.from([3, 0, OUTCOME_ERROR[outcome]]);
-      }
-      this.deliver({ systemId: part.systemId, kind: 'receipt', fields });
-    });
-  }
-
-  private deliver(delivery: Delivery): void {
-    this.queueDelivery(delivery);
-    this.flush(delivery.systemId);
-  }
-
-  private queueDelivery(delivery: Delivery): void {
-    const queue = this.waiting.get(delivery.systemId) ?? [];
-    queue.push(delivery);
-    this.waiting.set(delivery.systemId, queue);
-  }
-
-  private flush(systemId: string): void {
-    const queue = this.waiting.get(systemId);
-    if (!queue || queue.length === 0 || !this.server) {
+    const send = (): void => {
+      const receiptId = receiptIdOf(id, part.messageId, this.options);
+      const pdu = receiptFor(sm, receiptId, outcome, part.text, part.receivedAt, new Date());
+      this.deliveries.deliver({ systemId: part.systemId, kind: 'receipt', pdu, offered: false });
+    };
+    if (now) {
+      this.counters.receiptsEarly++;
+      send();
       return;
     }
-    const receivers = [...this.sessions].filter(
-      (s) => s.bound && s.systemId === systemId && s.mode !== 'transmitter' && !s.session.socket.destroyed,
-    );
-    if (receivers.length === 0) {
-      return;
-    }
-    let turn = 0;
-    while (queue.length > 0) {
-      const delivery = queue.shift();
-      const state = receivers[turn++ % receivers.length];
-      if (!delivery || !state) {
-        break;
-      }
-      const pdu = new smpp.PDU('deliver_sm', delivery.fields);
-      if (!state.session.send(pdu)) {
-        queue.unshift(delivery);
-        break;
-      }
-      state.deliveries.set(pdu.sequence_number, delivery);
-      if (delivery.kind === 'receipt') {
-        this.counters.receiptsSent++;
-      } else {
-        this.counters.moPartsSent++;
-      }
-    }
-  }
-
-  private handleDeliveryResponse(state: SessionState, pdu: smpp.PDU): void {
-    const delivery = state.deliveries.get(pdu.sequence_number);
-    if (!delivery) {
-      return;
-    }
-    state.deliveries.delete(pdu.sequence_number);
-    if (pdu.command_status !== SmppStatus.ESME_ROK) {
-      // The ESME could not take it now: offer it again a little later (a real timer even in
-      // instant mode, so a refusing ESME does not spin).
-      const timer = setTimeout(() => {
-        this.timers.delete(timer);
-        this.deliver(delivery);
-      }, 50);
-      this.timers.add(timer);
-      return;
-    }
-    if (delivery.kind === 'receipt') {
-      this.counters.receiptsAcknowledged++;
-    } else {
-      this.counters.moPartsAcknowledged++;
-    }
-    delivery.onAck?.();
+    this.later(this.options.instant ? 0 : (this.options.receiptDelayMs ?? 0), send);
   }
 }

@@ -1,5 +1,5 @@
-// Minimal types for the `smpp` package (farhadi/node-smpp), covering what Pigeon uses: the
-// PDU codec, the Session (one TCP connection) and the Server. The package ships no types.
+// Minimal types for the `smpp` package (farhadi/node-smpp), a dev dependency: tests and the
+// benchmark use it as an SMPP implementation independent of Pigeon's lib/smpp. It ships no types.
 declare module 'smpp' {
   import { EventEmitter } from 'node:events';
   import type { Server as NetServer, Socket } from 'node:net';

@@ -13,7 +13,8 @@ import { customersServices } from '../../src/modules/customers/customers.module.
 import { providersServices } from '../../src/modules/providers/providers.module.js';
 import { smppServerOf } from '../../src/modules/smpp-server/smpp-server.module.js';
 import { Esme } from '../../src/modules/smpp-server/esme-client.test-helper.js';
-import { fromSmppMessageId, ServerStatus } from '../../src/modules/smpp-server/smpp-pdu.js';
+import { fromSmppMessageId } from '../../src/lib/smpp/index.js';
+import { ServerStatus } from '../../src/modules/smpp-server/smpp-pdu.js';
 import type smpp from 'smpp';
 
 const PASSWORD = 'e2epass1';

@@ -35,5 +35,5 @@ export {
   type HttpReceiptMapping,
 } from './http/http-connector.js';
 export { SmppBindError, SmppConnector, type SmppConnectorOptions } from './smpp/smpp-connector.js';
-export { normalizeProviderMessageId, type MessageIdFormat } from './smpp/receipt.js';
+export { normalizeProviderMessageId, type MessageIdFormat } from '../../lib/smpp/index.js';
 export { classifySmtpError, SmtpConnector, type SmtpConnectorOptions } from './smtp/smtp-connector.js';

@@ -1,16 +1,20 @@
-// A small ESME (the `smpp` package's client) for the SMPP server's tests: binds, submits and
-// collects the deliver_sm it receives, decoded from their octets.
+// A small ESME for the SMPP server's tests. Its requests are encoded and its responses decoded by
+// the `smpp` npm package (an SMPP implementation independent of Pigeon's lib/smpp, through its
+// public PDU API only), so the server is proven against a foreign codec; the deliver_sm it
+// receives are read from their octets to check exactly what the server wrote.
+import net from 'node:net';
+import tls from 'node:tls';
 import smpp from 'smpp';
 import { decodeShortMessage, splitUserData } from '../../lib/sms/index.js';
 import {
+  decodePdu,
   ESM_CLASS_UDHI,
-  installRawReader,
-  parseShortMessagePdu,
-  rawOf,
+  PduFramer,
   TLV,
   tlvInt,
   tlvString,
-} from '../../delivery/connectors/smpp/protocol.js';
+  userDataOf,
+} from '../../lib/smpp/index.js';
 
 export interface ReceivedDeliverSm {
   esmClass: number;
@@ -23,6 +27,9 @@ export interface ReceivedDeliverSm {
   udh: boolean;
 }
 
+const DELIVER_SM = 0x00000005;
+const UNBIND = 0x00000006;
+
 export class Esme {
   readonly delivered: ReceivedDeliverSm[] = [];
   /** When false, deliver_sm are left unanswered (window and resend tests). */
@@ -30,65 +37,40 @@ export class Esme {
   /** command_status of the deliver_sm_resp this ESME answers with (0 = taken). */
   ackStatus = 0;
   closed = false;
+  private sequence = 0;
+  private readonly waiting = new Map<number, (pdu: smpp.PDU) => void>();
+  private readonly framer = new PduFramer();
 
-  private constructor(readonly session: smpp.Session) {
-    session.on('error', () => undefined);
-    session.on('close', () => {
+  private constructor(private readonly socket: net.Socket) {
+    socket.on('error', () => undefined);
+    socket.on('close', () => {
       this.closed = true;
     });
-    session.on('deliver_sm', (pdu: smpp.PDU) => {
-      const raw = rawOf(pdu);
-      if (!raw) {
-        return;
-      }
-      const sm = parseShortMessagePdu(raw);
-      const { payload } =
-        sm.esmClass & ESM_CLASS_UDHI ? splitUserData(sm.userData) : { payload: sm.userData };
-      const received: ReceivedDeliverSm = {
-        esmClass: sm.esmClass,
-        source: sm.source,
-        destination: sm.destination,
-        dataCoding: sm.dataCoding,
-        text: decodeShortMessage(payload, sm.dataCoding),
-        udh: (sm.esmClass & ESM_CLASS_UDHI) !== 0,
-      };
-      const id = tlvString(sm.tlvs.get(TLV.receipted_message_id));
-      if (id !== undefined) {
-        received.receiptedMessageId = id;
-      }
-      const state = tlvInt(sm.tlvs.get(TLV.message_state));
-      if (state !== undefined) {
-        received.messageState = state;
-      }
-      this.delivered.push(received);
-      if (this.autoAck) {
-        session.send(pdu.response(this.ackStatus === 0 ? {} : { command_status: this.ackStatus }));
-      }
-    });
-    session.on('unbind', (pdu: smpp.PDU) => {
-      session.send(pdu.response(), () => session.close());
+    socket.on('data', (chunk: Buffer) => {
+      this.framer.push(chunk, (frame) => this.receive(Buffer.from(frame)));
     });
   }
 
   /** With `tls`, connects over TLS and accepts any certificate (tests use a self-signed one). */
-  static connect(port: number, host = '127.0.0.1', tls = false): Promise<Esme> {
+  static connect(port: number, host = '127.0.0.1', useTls = false): Promise<Esme> {
     return new Promise((resolve, reject) => {
-      // rejectUnauthorized is passed through to tls.connect; the package's types omit it.
-      const options = (
-        tls ? { host, port, tls, rejectUnauthorized: false } : { host, port }
-      ) as smpp.SessionOptions;
-      const session = smpp.connect(options, () => resolve(new Esme(session)));
-      installRawReader(session);
-      session.once('error', reject);
+      const socket = useTls
+        ? tls.connect({ port, host, rejectUnauthorized: false }, () => resolve(new Esme(socket)))
+        : net.connect({ port, host }, () => resolve(new Esme(socket)));
+      socket.once('error', reject);
     });
   }
 
   request(command: string, fields: smpp.PduFields = {}): Promise<smpp.PDU> {
     return new Promise((resolve, reject) => {
-      const sent = this.session.send(new smpp.PDU(command, fields), resolve);
-      if (!sent) {
+      if (!this.socket.writable) {
         reject(new Error('socket is not writable'));
+        return;
       }
+      this.sequence++;
+      const pdu = new smpp.PDU(command, { ...fields, sequence_number: this.sequence });
+      this.waiting.set(this.sequence, resolve);
+      this.socket.write(pdu.toBuffer());
     });
   }
 
@@ -117,6 +99,60 @@ export class Esme {
     if (this.closed) {
       return Promise.resolve();
     }
-    return new Promise((resolve) => this.session.destroy(() => resolve()));
+    return new Promise((resolve) => {
+      this.socket.once('close', () => resolve());
+      this.socket.destroy();
+    });
+  }
+
+  private receive(frame: Buffer): void {
+    const commandId = frame.readUInt32BE(4);
+    if (commandId === DELIVER_SM) {
+      this.onDeliverSm(frame);
+      return;
+    }
+    const pdu = new smpp.PDU(frame);
+    if (commandId === UNBIND) {
+      this.socket.end(pdu.response().toBuffer());
+      return;
+    }
+    if (pdu.isResponse()) {
+      const resolve = this.waiting.get(pdu.sequence_number);
+      this.waiting.delete(pdu.sequence_number);
+      resolve?.(pdu);
+    }
+  }
+
+  private onDeliverSm(frame: Buffer): void {
+    const sm = decodePdu(frame);
+    if (sm.command !== 'deliver_sm') {
+      return;
+    }
+    const userData = userDataOf(sm);
+    const { payload } = sm.esmClass & ESM_CLASS_UDHI ? splitUserData(userData) : { payload: userData };
+    const received: ReceivedDeliverSm = {
+      esmClass: sm.esmClass,
+      source: sm.source,
+      destination: sm.destination,
+      dataCoding: sm.dataCoding,
+      text: decodeShortMessage(payload, sm.dataCoding),
+      udh: (sm.esmClass & ESM_CLASS_UDHI) !== 0,
+    };
+    const id = tlvString(sm.tlvs.get(TLV.receipted_message_id));
+    if (id !== undefined) {
+      received.receiptedMessageId = id;
+    }
+    const state = tlvInt(sm.tlvs.get(TLV.message_state));
+    if (state !== undefined) {
+      received.messageState = state;
+    }
+    this.delivered.push(received);
+    if (this.autoAck) {
+      const resp = new smpp.PDU('deliver_sm_resp', {
+        sequence_number: sm.sequenceNumber,
+        ...(this.ackStatus === 0 ? {} : { command_status: this.ackStatus }),
+      });
+      this.socket.write(resp.toBuffer());
+    }
   }
 }

@@ -17,7 +17,7 @@ import {
   type ReceiptStatus,
   type SubmitResult,
 } from '../types.js';
-import { normalizeProviderMessageId, type MessageIdFormat } from '../smpp/receipt.js';
+import { normalizeProviderMessageId, type MessageIdFormat } from '../../../lib/smpp/index.js';
 import {
   getPath,
   jsonTemplateStrings,

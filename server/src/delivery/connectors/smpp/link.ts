@@ -1,9 +1,16 @@
 // One SMPP connection: TCP connect, bind, enquire_link on an interval, and reconnect with
 // exponential backoff when the connection drops or the bind fails. The connector on top owns
 // the submit window and what happens to outstanding submits.
-import type net from 'node:net';
-import smpp from 'smpp';
-import { installRawReader, SmppStatus, statusName } from './protocol.js';
+import net from 'node:net';
+import {
+  isResponseId,
+  SmppSession,
+  SmppStatus,
+  statusName,
+  type BindCommand,
+  type Pdu,
+  type PduInput,
+} from '../../../lib/smpp/index.js';
 
 export type LinkBindMode = 'transceiver' | 'transmitter' | 'receiver';
 export type LinkState = 'idle' | 'connecting' | 'bound' | 'reconnecting' | 'closed';
@@ -40,18 +47,12 @@ export interface LinkHooks {
   /** The connection is gone (dropped, unbound by the peer, bind refused or timed out). */
   onDown(link: SmppLink, error: Error | null): void;
   /** Every PDU the link does not handle itself (submit_sm_resp, deliver_sm, generic_nack…). */
-  onPdu(link: SmppLink, pdu: smpp.PDU): void;
-}
-
-interface PendingRequest {
-  resolve: (pdu: smpp.PDU) => void;
-  reject: (err: Error) => void;
-  timer: NodeJS.Timeout;
+  onPdu(link: SmppLink, pdu: Pdu): void;
 }
 
 export class SmppLink {
   state: LinkState = 'idle';
-  session: smpp.Session | null = null;
+  session: SmppSession | null = null;
   lastError: Error | null = null;
   /** Successful binds after the first one. */
   rebinds = 0;
@@ -60,7 +61,6 @@ export class SmppLink {
   private reconnectTimer: NodeJS.Timeout | null = null;
   private enquireTimer: NodeJS.Timeout | null = null;
   private connectTimer: NodeJS.Timeout | null = null;
-  private readonly requests = new Map<number, PendingRequest>();
 
   constructor(
     readonly mode: LinkBindMode,
@@ -78,80 +78,48 @@ export class SmppLink {
       return;
     }
     this.state = this.everBound || this.failures > 0 ? 'reconnecting' : 'connecting';
-    const session = new smpp.Session({ host: this.options.host, port: this.options.port });
-    this.session = session;
-    session.socket.setNoDelay(true); // a window of small PDUs must not wait for Nagle
-    installRawReader(session);
+    const socket = net.connect({ host: this.options.host, port: this.options.port });
     let downError: Error | null = null;
+    const session: SmppSession = new SmppSession(socket, {
+      onPdu: (pdu) => {
+        if (this.session !== session) {
+          return;
+        }
+        this.handlePdu(session, pdu, (err) => {
+          downError = err;
+        });
+      },
+      onClose: (err) => this.handleClose(session, downError ?? err),
+    });
+    this.session = session;
     this.connectTimer = setTimeout(() => {
       downError = new Error(`SMPP bind to ${this.options.host}:${this.options.port} timed out`);
       session.destroy();
     }, this.options.connectTimeoutMs);
-    session.on('connect', () => this.sendBind(session));
-    session.on('error', (err: Error) => {
-      downError ??= err;
-    });
-    session.on('pdu', (pdu: smpp.PDU) => {
-      if (this.session !== session) {
-        return;
-      }
-      try {
-        this.handlePdu(session, pdu, (err) => {
-          downError = err;
-        });
-      } catch (err) {
-        downError = err instanceof Error ? err : new Error(String(err));
-        session.destroy();
-      }
-    });
-    session.on('close', () => this.handleClose(session, downError));
+    socket.once('connect', () => this.sendBind(session));
   }
 
-  /** Sends a PDU on the bound session; false when there is none or it is not writable. */
-  send(pdu: smpp.PDU): boolean {
+  /** Sends a request on the bound session; its sequence number, or null when it cannot. */
+  send(pdu: PduInput): number | null {
     if (this.session === null || !this.isBound) {
-      return false;
+      return null;
     }
-    this.corkForThisTick(this.session);
     return this.session.send(pdu);
   }
 
-  private corked = false;
-
-  /** PDUs sent in one turn of the event loop leave in one write (a window of submits). */
-  private corkForThisTick(session: smpp.Session): void {
-    const socket = session.socket as net.Socket | undefined;
-    if (this.corked || !socket) {
-      return;
-    }
-    this.corked = true;
-    socket.cork();
-    process.nextTick(() => {
-      this.corked = false;
-      socket.uncork();
-    });
-  }
-
-  /** Sends a request and waits for its response (enquire_link, unbind). */
-  request(pdu: smpp.PDU, timeoutMs = this.options.responseTimeoutMs): Promise<smpp.PDU> {
-    return new Promise((resolve, reject) => {
-      const session = this.session;
-      if (!session || !session.send(pdu)) {
-        reject(new Error('SMPP link is not connected'));
-        return;
-      }
-      const timer = setTimeout(() => {
-        this.requests.delete(pdu.sequence_number);
-        reject(new Error(`no ${pdu.command}_resp within ${timeoutMs} ms`));
-      }, timeoutMs);
-      this.requests.set(pdu.sequence_number, { resolve, reject, timer });
-    });
+  /** Answers a PDU received on this link; false when the connection is gone. */
+  respond(to: Pdu, pdu: PduInput): boolean {
+    return this.session?.respond(to, pdu) ?? false;
   }
 
   /** Round trip of one enquire_link, in milliseconds. */
   async enquire(): Promise<number> {
+    const session = this.session;
+    if (!session) {
+      throw new Error('SMPP link is not connected');
+    }
     const started = performance.now();
-    await this.request(new smpp.PDU('enquire_link'));
+    await session.request({ command: 'enquire_link' }, this.options.responseTimeoutMs);
     return performance.now() - started;
   }
 
@@ -172,76 +140,74 @@ export class SmppLink {
       return;
     }
     if (wasBound) {
-      await this.request(new smpp.PDU('unbind'), 1000).catch(() => undefined);
+      await session.request({ command: 'unbind' }, 1000).catch(() => undefined);
     }
-    await new Promise<void>((resolve) => {
-      if (session.socket.destroyed) {
-        resolve();
-        return;
-      }
-      session.socket.once('close', () => resolve());
-      session.destroy();
+    session.destroy();
+    await session.whenClosed();
+  }
+
+  private sendBind(session: SmppSession): void {
+    const o = this.options;
+    session.send({
+      command: `bind_${this.mode}` satisfies BindCommand,
+      systemId: o.systemId,
+      password: o.password,
+      systemType: o.systemType,
+      interfaceVersion: o.interfaceVersion,
+      addrTon: o.addrTon,
+      addrNpi: o.addrNpi,
+      addressRange: o.addressRange,
     });
   }
 
-  private sendBind(session: smpp.Session): void {
-    const o = this.options;
-    session.send(
-      new smpp.PDU(`bind_${this.mode}`, {
-        system_id: o.systemId,
-        password: o.password,
-        system_type: o.systemType,
-        interface_version: o.interfaceVersion,
-        addr_ton: o.addrTon,
-        addr_npi: o.addrNpi,
-        address_range: o.addressRange,
-      }),
-    );
-  }
-
-  private handlePdu(session: smpp.Session, pdu: smpp.PDU, setError: (err: Error) => void): void {
+  private handlePdu(session: SmppSession, pdu: Pdu, setError: (err: Error) => void): void {
     switch (pdu.command) {
       case 'bind_transceiver_resp':
       case 'bind_transmitter_resp':
       case 'bind_receiver_resp':
-        if (pdu.command_status !== SmppStatus.ESME_ROK) {
-          setError(new SmppBindError(pdu.command_status));
+        if (pdu.commandStatus !== SmppStatus.ESME_ROK) {
+          setError(new SmppBindError(pdu.commandStatus));
           session.destroy();
           return;
         }
         this.onBound();
         return;
       case 'enquire_link':
-        session.send(pdu.response());
+        session.respond(pdu, { command: 'enquire_link_resp' });
         return;
       case 'unbind':
-        session.send(pdu.response());
-        session.close();
+        session.respond(pdu, { command: 'unbind_resp' });
+        session.end();
         return;
       case 'enquire_link_resp':
-      case 'unbind_resp': {
-        const request = this.requests.get(pdu.sequence_number);
-        if (request) {
-          this.requests.delete(pdu.sequence_number);
-          clearTimeout(request.timer);
-          request.resolve(pdu);
-        }
-        return;
-      }
+      case 'unbind_resp':
+        return; // late: its request() already timed out
       case 'generic_nack':
         if (!this.isBound) {
           // Some SMSCs answer a bind they cannot parse (interface_version…) this way.
-          setError(new SmppBindError(pdu.command_status));
+          setError(new SmppBindError(pdu.commandStatus));
           session.destroy();
           return;
         }
         this.hooks.onPdu(this, pdu);
         return;
-      default:
+      case 'submit_sm_resp':
+      case 'deliver_sm':
+      case 'data_sm':
+      case 'data_sm_resp':
+      case 'deliver_sm_resp':
+      case 'submit_sm':
+      case 'query_sm':
+      case 'query_sm_resp':
+      case 'bind_transceiver':
+      case 'bind_transmitter':
+      case 'bind_receiver':
+      case 'outbind':
+      case 'other':
         if (this.isBound) {
           this.hooks.onPdu(this, pdu);
-        } else if (!pdu.isResponse()) {
-          session.send(pdu.response({ command_status: SmppStatus.ESME_RINVBNDSTS }));
+        } else if (!isResponseId(pdu.commandId)) {
+          session.respondError(pdu, SmppStatus.ESME_RINVBNDSTS);
         }
     }
   }
@@ -266,17 +232,12 @@ export class SmppLink {
     this.hooks.onBound(this);
   }
 
-  private handleClose(session: smpp.Session, error: Error | null): void {
+  private handleClose(session: SmppSession, error: Error | null): void {
     if (this.session !== session) {
       return;
     }
     this.session = null;
     this.clearTimers();
-    for (const [seq, request] of this.requests) {
-      clearTimeout(request.timer);
-      request.reject(new Error('SMPP connection closed'));
-      this.requests.delete(seq);
-    }
     const closing = this.state === 'closed';
     const downError = error ?? (closing ? null : new Error('SMPP connection closed by peer'));
     this.lastError = downError ?? this.lastError;

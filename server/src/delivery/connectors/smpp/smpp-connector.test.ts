@@ -3,7 +3,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { SmscSimulator, type SmscSimulatorOptions } from '../../../simulators/smsc-simulator.js';
 import { waitFor } from '../../../simulators/wait-for.js';
 import { combinePartStates, type DeliveryReceipt, type InboundMessage, type SubmitResult } from '../types.js';
-import { SmppStatus } from './protocol.js';
+import { SmppStatus } from '../../../lib/smpp/index.js';
 import { SmppBindError, SmppConnector, type SmppConnectorOptions } from './smpp-connector.js';
 
 const cleanups: (() => Promise<void>)[] = [];

@@ -1,18 +1,18 @@
-// SMPP connector (ESME side). The `smpp` package gives the PDU codec and the socket; the rest
-// is ours: binds and rebinds (link.ts), a window of outstanding submit_sm, a TPS limit counted in
-// message parts, pausing and in-order resubmission on ESME_RTHROTTLED / ESME_RMSGQFUL, long
-// messages as UDH-concatenated parts, receipts and inbound messages from deliver_sm.
-import smpp from 'smpp';
+// SMPP connector (ESME side), on Pigeon's own SMPP codec and session (lib/smpp): binds and
+// rebinds (link.ts), a window of outstanding submit_sm, a TPS limit counted in message parts,
+// pausing and in-order resubmission on ESME_RTHROTTLED / ESME_RMSGQFUL (send-queue.ts), long
+// messages as UDH-concatenated parts (submit-parts.ts), receipts and inbound messages from
+// deliver_sm (deliver-sm.ts), acknowledged only once their handlers have taken them.
+import type { ConcatReferenceBits } from '../../../lib/sms/index.js';
 import {
-  buildConcatUdh,
-  DATA_CODING,
-  decodeShortMessage,
-  describeText,
-  encodeText,
-  splitText,
-  splitUserData,
-  type ConcatReferenceBits,
-} from '../../../lib/sms/index.js';
+  InboundReassembler,
+  isResponseId,
+  SmppStatus,
+  TokenBucket,
+  type MessageIdFormat,
+  type Pdu,
+  type ShortMessagePdu,
+} from '../../../lib/smpp/index.js';
 import {
   HandlerSet,
   type Connector,
@@ -23,30 +23,12 @@ import {
   type OutboundMessage,
   type ProbeResult,
   type ReceiptHandler,
-  type SmsOutbound,
   type SubmitResult,
 } from '../types.js';
+import { readDeliverSm } from './deliver-sm.js';
 import { SmppBindError, SmppLink, type LinkBindMode, type LinkOptions } from './link.js';
-import {
-  ESM_CLASS_UDHI,
-  ESM_TYPE_DELIVERY_RECEIPT,
-  ESM_TYPE_INTERMEDIATE_NOTIFICATION,
-  ESM_TYPE_MASK,
-  isRetryableStatus,
-  isThrottleStatus,
-  parseShortMessagePdu,
-  pduString,
-  rawOf,
-  relativeTime,
-  SmppStatus,
-  statusName,
-  TLV,
-  tlvInt,
-  type ShortMessagePdu,
-} from './protocol.js';
-import { normalizeProviderMessageId, receiptFromDeliverSm, type MessageIdFormat } from './receipt.js';
-import { InboundReassembler } from './reassembly.js';
-import { TokenBucket } from './token-bucket.js';
+import { buildSubmitParts, type SubmitPartsOptions, type SubmitSmInput } from './submit-parts.js';
+import { failure, SubmitWindow } from './submit-window.js';
 
 export { SmppBindError } from './link.js';
 
@@ -112,30 +94,6 @@ export interface SmppConnectorCounters {
   rebinds: number;
 }
 
-interface PartTask {
-  job: SubmitJob;
-  index: number;
-  /** Queue position: resubmitted parts go back where they were, ahead of later ones. */
-  order: number;
-  fields: smpp.PduFields;
-  sends: number;
-}
-
-interface SubmitJob {
-  parts: PartTask[];
-  ids: (string | undefined)[];
-  remaining: number;
-  encoding: 'gsm7' | 'ucs2';
-  settled: boolean;
-  deadline: NodeJS.Timeout | null;
-  resolve: (result: SubmitResult) => void;
-}
-
-interface InFlight {
-  task: PartTask;
-  sentAt: number;
-}
-
 type ResolvedOptions = Required<
   Omit<
     SmppConnectorOptions,
@@ -175,20 +133,11 @@ export class SmppConnector implements Connector {
   private readonly receiptHandlers = new HandlerSet<DeliveryReceipt>();
   private readonly inboundHandlers = new HandlerSet<InboundMessage>();
   private readonly reassembler: InboundReassembler;
-  private readonly bucket: TokenBucket | null;
-  private readonly submitIdFormat: MessageIdFormat;
   private readonly receiptIdFormat: MessageIdFormat;
+  private readonly partsOptions: SubmitPartsOptions;
 
-  private queue: PartTask[] = [];
-  private queueHead = 0;
-  private nextOrder = 0;
-  private readonly inFlight = new Map<number, InFlight>();
+  private readonly window: SubmitWindow;
   private nextReference = Math.floor(Math.random() * 0x10000);
-  private pausedUntil = 0;
-  private throttleStreak = 0;
-  private wakeTimer: NodeJS.Timeout | null = null;
-  private wakeAt = 0;
-  private sweepTimer: NodeJS.Timeout | null = null;
   private connecting: Promise<void> | null = null;
   private closed = false;
   private lastBindError: SmppBindError | null = null;
@@ -208,9 +157,16 @@ export class SmppConnector implements Connector {
       concatReferenceBits: 8,
       ...stripUndefined(options),
     } as ResolvedOptions;
-    this.submitIdFormat = options.messageIdFormat?.submitResponse ?? 'auto';
     this.receiptIdFormat = options.messageIdFormat?.receipt ?? 'auto';
-    this.bucket = options.tps && options.tps > 0 ? new TokenBucket(options.tps, options.tpsBurst) : null;
+    this.partsOptions = {
+      sourceTon: options.sourceTon,
+      sourceNpi: options.sourceNpi,
+      destTon: this.o.destTon,
+      destNpi: this.o.destNpi,
+      serviceType: this.o.serviceType,
+      registeredDelivery: this.o.registeredDelivery,
+      concatReferenceBits: this.o.concatReferenceBits,
+    };
     this.reassembler = new InboundReassembler(this.o.reassemblyTimeoutMs, (message) => {
       this.emitInbound(message).catch(() => undefined);
     });
@@ -233,7 +189,7 @@ export class SmppConnector implements Connector {
     const hooks = {
       onBound: (link: SmppLink) => this.handleBound(link),
       onDown: (link: SmppLink, error: Error | null) => this.handleDown(link, error),
-      onPdu: (link: SmppLink, pdu: smpp.PDU) => this.handlePdu(link, pdu),
+      onPdu: (link: SmppLink, pdu: Pdu) => this.handlePdu(link, pdu),
     };
     const modes: LinkBindMode[] =
       this.o.bindMode === 'transmitter+receiver' ? ['transmitter', 'receiver'] : [this.o.bindMode];
@@ -241,6 +197,20 @@ export class SmppConnector implements Connector {
       this.links.push(new SmppLink(mode, linkOptions, hooks));
     }
     this.sender = this.links.find((l) => l.mode !== 'receiver') ?? null;
+    this.window = new SubmitWindow(
+      {
+        window: this.o.window,
+        responseTimeoutMs: this.o.responseTimeoutMs,
+        throttlePauseMs: this.o.throttlePauseMs,
+        throttleMaxPauseMs: this.o.throttleMaxPauseMs,
+        maxSubmitAttempts: this.o.maxSubmitAttempts,
+        submitIdFormat: options.messageIdFormat?.submitResponse ?? 'auto',
+        statusKinds: options.statusKinds,
+      },
+      this.counters,
+      this.sender,
+      options.tps && options.tps > 0 ? new TokenBucket(options.tps, options.tpsBurst) : null,
+    );
   }
 
   /** Bound when every bind is up; reconnecting while one is being re-established. */
@@ -259,7 +229,7 @@ export class SmppConnector implements Connector {
 
   /** Parts waiting to be sent and parts awaiting a response. */
   get pending(): { queued: number; inFlight: number } {
-    return { queued: this.queue.length - this.queueHead, inFlight: this.inFlight.size };
+    return this.window.pending;
   }
 
   /**
@@ -308,28 +278,20 @@ export class SmppConnector implements Connector {
     if (this.lastBindError && !this.sender.isBound) {
       return Promise.resolve(failure('retryable', this.lastBindError.code, this.lastBindError.message));
     }
-    let fields: smpp.PduFields[];
+    let pdus: SubmitSmInput[];
     let encoding: 'gsm7' | 'ucs2';
     try {
-      ({ fields, encoding } = this.buildParts(message));
+      ({ pdus, encoding } = buildSubmitParts(message, this.partsOptions, this.nextReference++));
     } catch (err) {
       return Promise.resolve(
         failure('permanent', 'INVALID_MESSAGE', err instanceof Error ? err.message : String(err)),
       );
     }
     return new Promise<SubmitResult>((resolve) => {
-      const job: SubmitJob = {
-        parts: [],
-        ids: new Array<string | undefined>(fields.length).fill(undefined),
-        remaining: fields.length,
-        encoding,
-        settled: false,
-        deadline: null,
-        resolve,
-      };
+      const job = this.window.enqueue(pdus, encoding, resolve);
       job.deadline = setTimeout(() => {
         const bound = this.sender?.isBound ?? false;
-        this.settle(
+        this.window.settle(
           job,
           failure(
             'retryable',
@@ -340,11 +302,7 @@ export class SmppConnector implements Connector {
           ),
         );
       }, this.o.submitTimeoutMs);
-      job.parts = fields.map((f, index) => ({ job, index, order: this.nextOrder++, fields: f, sends: 0 }));
-      for (const part of job.parts) {
-        this.queue.push(part);
-      }
-      this.pump();
+      this.window.pump();
     });
   }
 
@@ -382,28 +340,9 @@ export class SmppConnector implements Connector {
       return;
     }
     this.closed = true;
-    if (this.wakeTimer) {
-      clearTimeout(this.wakeTimer);
-      this.wakeTimer = null;
-    }
-    this.stopSweep();
-    const closedFailure = failure(
-      'retryable',
-      'CONNECTOR_CLOSED',
-      'SMPP connector closed before the submit completed',
+    this.window.close(
+      failure('retryable', 'CONNECTOR_CLOSED', 'SMPP connector closed before the submit completed'),
     );
-    for (const { task } of this.inFlight.values()) {
-      this.settle(task.job, closedFailure);
-    }
-    this.inFlight.clear();
-    for (let i = this.queueHead; i < this.queue.length; i++) {
-      const task = this.queue[i];
-      if (task) {
-        this.settle(task.job, closedFailure);
-      }
-    }
-    this.queue = [];
-    this.queueHead = 0;
     this.firstBind?.reject(new Error('SMPP connector closed'));
     this.firstBind = null;
     this.reassembler.clear();
@@ -417,205 +356,6 @@ export class SmppConnector implements Connector {
     }
   }
 
-  // --- building submits ----------------------------------------------------------------------
-
-  private buildParts(message: SmsOutbound): { fields: smpp.PduFields[]; encoding: 'gsm7' | 'ucs2' } {
-    const described = describeText(message.text, { smartEncoding: message.smartEncoding ?? false });
-    if (described.segments > 255) {
-      throw new RangeError(`text needs ${described.segments} parts; at most 255 can be concatenated`);
-    }
-    const source = addressOf(message.from, this.options.sourceTon, this.options.sourceNpi, true);
-    const dest = addressOf(message.to, this.o.destTon, this.o.destNpi, false);
-    const base: smpp.PduFields = {
-      service_type: this.o.serviceType,
-      source_addr_ton: source.ton,
-      source_addr_npi: source.npi,
-      source_addr: source.address,
-      dest_addr_ton: dest.ton,
-      dest_addr_npi: dest.npi,
-      destination_addr: dest.address,
-      registered_delivery: message.requestReceipt === false ? 0 : this.o.registeredDelivery,
-      data_coding: DATA_CODING[described.encoding],
-    };
-    if (message.validitySeconds !== undefined) {
-      base.validity_period = relativeTime(message.validitySeconds);
-    }
-    if (described.segments === 1) {
-      const text = described.parts[0] ?? '';
-      return {
-        fields: [{ ...base, esm_class: 0, short_message: encodeText(text, described.encoding) }],
-        encoding: described.encoding,
-      };
-    }
-    const referenceBits = this.o.concatReferenceBits;
-    const reference = this.nextReference++ % (referenceBits === 8 ? 0x100 : 0x10000);
-    // Parts were cut for an 8-bit reference; a 16-bit one needs one unit less per part.
-    const parts =
-      referenceBits === 8 ? described.parts : splitText(described.text, described.encoding, referenceBits);
-    return {
-      fields: parts.map((text, i) => ({
-        ...base,
-        esm_class: ESM_CLASS_UDHI,
-        short_message: Buffer.concat([
-          buildConcatUdh({ reference, total: parts.length, sequence: i + 1, referenceBits }),
-          encodeText(text, described.encoding),
-        ]),
-      })),
-      encoding: described.encoding,
-    };
-  }
-
-  // --- the send queue ------------------------------------------------------------------------
-
-  private pump(): void {
-    const link = this.sender;
-    if (this.closed || !link?.isBound) {
-      return;
-    }
-    const now = performance.now();
-    if (now < this.pausedUntil) {
-      this.wake(this.pausedUntil - now);
-      return;
-    }
-    while (this.inFlight.size < this.o.window && this.queueHead < this.queue.length) {
-      const task = this.queue[this.queueHead];
-      if (!task || task.job.settled) {
-        this.queueHead++;
-        continue;
-      }
-      if (this.bucket && !this.bucket.tryTake()) {
-        this.wake(this.bucket.waitMs());
-        break;
-      }
-      const pdu = new smpp.PDU('submit_sm', task.fields);
-      if (!link.send(pdu)) {
-        break; // the socket is going away; the link's close handler takes it from here
-      }
-      this.queueHead++;
-      task.sends++;
-      this.counters.submitsSent++;
-      if (task.sends > 1) {
-        this.counters.resubmitted++;
-      }
-      this.inFlight.set(pdu.sequence_number, { task, sentAt: performance.now() });
-    }
-    this.compactQueue();
-    if (this.inFlight.size > 0) {
-      this.startSweep();
-    }
-  }
-
-  private wake(ms: number): void {
-    const at = performance.now() + ms;
-    if (this.wakeTimer && this.wakeAt <= at) {
-      return;
-    }
-    if (this.wakeTimer) {
-      clearTimeout(this.wakeTimer);
-    }
-    this.wakeAt = at;
-    this.wakeTimer = setTimeout(
-      () => {
-        this.wakeTimer = null;
-        this.pump();
-      },
-      Math.max(1, Math.ceil(ms)),
-    );
-  }
-
-  /** Puts a part back at its place in the queue, ahead of every part that came after it. */
-  private requeue(task: PartTask): void {
-    let lo = this.queueHead;
-    let hi = this.queue.length;
-    while (lo < hi) {
-      const mid = (lo + hi) >> 1;
-      if ((this.queue[mid]?.order ?? Infinity) < task.order) {
-        lo = mid + 1;
-      } else {
-        hi = mid;
-      }
-    }
-    if (lo === this.queueHead && this.queueHead > 0) {
-      this.queue[--this.queueHead] = task;
-    } else {
-      this.queue.splice(lo, 0, task);
-    }
-  }
-
-  private compactQueue(): void {
-    if (this.queueHead === this.queue.length) {
-      this.queue = [];
-      this.queueHead = 0;
-    } else if (this.queueHead > 1024 && this.queueHead * 2 > this.queue.length) {
-      this.queue = this.queue.slice(this.queueHead);
-      this.queueHead = 0;
-    }
-  }
-
-  /** A part whose outcome is unknown goes again, unless it has been sent often enough. */
-  private retryOrFail(task: PartTask, code: string, message: string): void {
-    if (task.job.settled) {
-      return;
-    }
-    if (task.sends < this.o.maxSubmitAttempts && !this.closed) {
-      this.requeue(task);
-    } else {
-      this.settle(task.job, failure('retryable', code, message, task.job.ids));
-    }
-  }
-
-  private startSweep(): void {
-    if (this.sweepTimer) {
-      return;
-    }
-    const every = Math.max(10, Math.min(1000, Math.floor(this.o.responseTimeoutMs / 4)));
-    this.sweepTimer = setInterval(() => this.sweep(), every);
-    this.sweepTimer.unref();
-  }
-
-  private stopSweep(): void {
-    if (this.sweepTimer) {
-      clearInterval(this.sweepTimer);
-      this.sweepTimer = null;
-    }
-  }
-
-  /** Submits without a response in time count as lost: resent or failed, never forgotten. */
-  private sweep(): void {
-    if (this.inFlight.size === 0) {
-      this.stopSweep();
-      return;
-    }
-    const limit = performance.now() - this.o.responseTimeoutMs;
-    let expired = false;
-    for (const [seq, entry] of this.inFlight) {
-      if (entry.sentAt > limit) {
-        break; // insertion order is send order
-      }
-      this.inFlight.delete(seq);
-      expired = true;
-      this.retryOrFail(
-        entry.task,
-        'RESPONSE_TIMEOUT',
-        `no submit_sm_resp within ${this.o.responseTimeoutMs} ms`,
-      );
-    }
-    if (expired) {
-      this.pump();
-    }
-  }
-
-  private settle(job: SubmitJob, result: SubmitResult): void {
-    if (job.settled) {
-      return;
-    }
-    job.settled = true;
-    if (job.deadline) {
-      clearTimeout(job.deadline);
-    }
-    job.resolve(result);
-  }
-
   // --- link events ---------------------------------------------------------------------------
 
   private handleBound(link: SmppLink): void {
@@ -626,7 +366,7 @@ export class SmppConnector implements Connector {
       this.firstBind = null;
     }
     if (link === this.sender) {
-      this.pump();
+      this.window.pump();
     }
   }
 
@@ -638,150 +378,69 @@ export class SmppConnector implements Connector {
       this.firstBind.reject(error);
       this.firstBind = null;
     }
-    if (link !== this.sender || this.inFlight.size === 0) {
-      return;
-    }
-    // Submits that were on the wire may or may not have reached the SMSC: resend after the
-    // rebind (in their original order) or report them as retryable.
-    const lost = [...this.inFlight.values()];
-    this.inFlight.clear();
-    this.stopSweep();
-    for (const { task } of lost.reverse()) {
-      this.retryOrFail(task, 'CONNECTION_LOST', `SMPP connection lost: ${error?.message ?? 'closed'}`);
+    if (link === this.sender) {
+      this.window.connectionLost(error);
     }
   }
 
-  private handlePdu(link: SmppLink, pdu: smpp.PDU): void {
+  private handlePdu(link: SmppLink, pdu: Pdu): void {
     switch (pdu.command) {
       case 'submit_sm_resp':
+        this.window.onResponse(pdu.sequenceNumber, pdu.commandStatus, pdu.messageId);
+        return;
       case 'generic_nack':
-        this.handleSubmitResponse(pdu);
+        this.window.onResponse(pdu.sequenceNumber, pdu.commandStatus, null);
         return;
       case 'deliver_sm':
         this.handleDeliverSm(link, pdu);
         return;
-      default:
-        if (!pdu.isResponse()) {
-          link.session?.send(pdu.response({ command_status: SmppStatus.ESME_RINVCMDID }));
+      // Not served by an ESME: requests are refused, stray responses ignored.
+      case 'data_sm':
+      case 'submit_sm':
+      case 'query_sm':
+      case 'bind_transceiver':
+      case 'bind_transmitter':
+      case 'bind_receiver':
+      case 'outbind':
+      case 'other':
+      case 'data_sm_resp':
+      case 'deliver_sm_resp':
+      case 'query_sm_resp':
+      case 'bind_transceiver_resp':
+      case 'bind_transmitter_resp':
+      case 'bind_receiver_resp':
+      case 'enquire_link':
+      case 'enquire_link_resp':
+      case 'unbind':
+      case 'unbind_resp':
+        if (!isResponseId(pdu.commandId)) {
+          link.session?.respondError(pdu, SmppStatus.ESME_RINVCMDID);
         }
     }
   }
 
-  private handleSubmitResponse(pdu: smpp.PDU): void {
-    const entry = this.inFlight.get(pdu.sequence_number);
-    if (!entry) {
-      return; // late answer to a submit we already counted as lost
-    }
-    this.inFlight.delete(pdu.sequence_number);
-    const { task } = entry;
-    const { job } = task;
-    const status = pdu.command_status;
-    if (status === SmppStatus.ESME_ROK && pdu.command === 'submit_sm_resp') {
-      this.throttleStreak = 0;
-      this.counters.partsAccepted++;
-      if (!job.settled && job.ids[task.index] === undefined) {
-        job.ids[task.index] = normalizeProviderMessageId(pduString(pdu.message_id), this.submitIdFormat);
-        job.remaining--;
-        if (job.remaining === 0) {
-          this.settle(job, {
-            ok: true,
-            providerMessageIds: job.ids.map((id) => id ?? ''),
-            parts: job.ids.length,
-            encoding: job.encoding,
-          });
-        }
-      }
-    } else if (isThrottleStatus(status)) {
-      this.counters.throttled++;
-      task.sends--; // the SMSC refused it outright: not an attempt with an unknown outcome
-      if (!job.settled) {
-        this.requeue(task);
-      }
-      this.throttleStreak++;
-      const pause = Math.min(
-        this.o.throttleMaxPauseMs,
-        this.o.throttlePauseMs * 2 ** (this.throttleStreak - 1),
-      );
-      this.pausedUntil = Math.max(this.pausedUntil, performance.now() + pause);
-    } else {
-      const kind =
-        this.options.statusKinds?.[status] ?? (isRetryableStatus(status) ? 'retryable' : 'permanent');
-      const accepted = job.ids.filter((id): id is string => id !== undefined);
-      this.settle(
-        job,
-        failure(
-          kind,
-          statusName(status),
-          `SMSC refused part ${task.index + 1} of ${job.ids.length}`,
-          accepted,
-        ),
-      );
-    }
-    this.pump();
-  }
-
-  private handleDeliverSm(link: SmppLink, pdu: smpp.PDU): void {
-    const session = link.session;
+  private handleDeliverSm(link: SmppLink, pdu: ShortMessagePdu): void {
     const respond = (status: number): void => {
-      session?.send(pdu.response(status === 0 ? { message_id: '' } : { command_status: status }));
+      link.respond(pdu, { command: 'deliver_sm_resp', commandStatus: status });
     };
-    const raw = rawOf(pdu);
-    let sm: ShortMessagePdu;
-    try {
-      if (!raw) {
-        throw new Error('deliver_sm without its octets');
-      }
-      sm = parseShortMessagePdu(raw);
-    } catch {
-      respond(SmppStatus.ESME_RX_P_APPN);
-      return;
-    }
-    const type = sm.esmClass & ESM_TYPE_MASK;
-    const isReceipt =
-      type === ESM_TYPE_DELIVERY_RECEIPT ||
-      type === ESM_TYPE_INTERMEDIATE_NOTIFICATION ||
-      (type === 0 && sm.tlvs.has(TLV.receipted_message_id));
-    const { udh, payload } =
-      sm.esmClass & ESM_CLASS_UDHI ? splitUserData(sm.userData) : { udh: null, payload: sm.userData };
     const settleWith = (work: Promise<void>): void => {
       work.then(
         () => respond(SmppStatus.ESME_ROK),
         () => respond(SmppStatus.ESME_RX_T_APPN), // the SMSC will offer it again
       );
     };
-    if (isReceipt) {
-      const text = decodeShortMessage(payload, sm.dataCoding);
-      const receipt = receiptFromDeliverSm({ text, tlvs: sm.tlvs }, this.receiptIdFormat, new Date());
-      if (!receipt) {
-        respond(SmppStatus.ESME_ROK);
+    const content = readDeliverSm(pdu, this.receiptIdFormat, this.reassembler, new Date());
+    switch (content.kind) {
+      case 'receipt':
+        this.counters.receipts++;
+        settleWith(this.receiptHandlers.emit(content.receipt));
         return;
-      }
-      this.counters.receipts++;
-      settleWith(this.receiptHandlers.emit(receipt));
-      return;
+      case 'inbound':
+        settleWith(this.emitInbound(content.message));
+        return;
+      case 'nothing':
+        respond(SmppStatus.ESME_ROK);
     }
-    const sarTotal = tlvInt(sm.tlvs.get(TLV.sar_total_segments));
-    const concat =
-      udh?.concat ??
-      (sarTotal !== undefined
-        ? {
-            reference: tlvInt(sm.tlvs.get(TLV.sar_msg_ref_num)) ?? 0,
-            total: sarTotal,
-            sequence: tlvInt(sm.tlvs.get(TLV.sar_segment_seqnum)) ?? 1,
-          }
-        : undefined);
-    const message = this.reassembler.add({
-      from: sm.source,
-      to: sm.destination,
-      dataCoding: sm.dataCoding,
-      payload,
-      ...(concat ? { concat } : {}),
-    });
-    if (!message) {
-      respond(SmppStatus.ESME_ROK);
-      return;
-    }
-    settleWith(this.emitInbound(message));
   }
 
   private async emitInbound(message: InboundMessage): Promise<void> {
@@ -790,39 +449,6 @@ export class SmppConnector implements Connector {
   }
 }
 
-function failure(
-  kind: FailureKind,
-  code: string,
-  message: string,
-  accepted?: (string | undefined)[],
-): SubmitResult {
-  const ids = accepted?.filter((id): id is string => id !== undefined) ?? [];
-  return ids.length > 0
-    ? { ok: false, kind, code, message, acceptedProviderMessageIds: ids }
-    : { ok: false, kind, code, message };
-}
-
 function stripUndefined<T extends object>(value: T): Partial<T> {
   return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as Partial<T>;
-}
-
-/** Address, TON and NPI: `+` dropped from numbers; alphanumeric senders get TON 5 / NPI 0. */
-function addressOf(
-  value: string,
-  ton: number | undefined,
-  npi: number | undefined,
-  isSource: boolean,
-): { address: string; ton: number; npi: number } {
-  const trimmed = value.trim();
-  const isNumber = /^\+?[0-9]+$/.test(trimmed);
-  const address = isNumber ? trimmed.replace(/^\+/, '') : trimmed;
-  if (ton !== undefined && npi !== undefined) {
-    return { address, ton, npi };
-  }
-  if (isSource && !isNumber) {
-    return { address, ton: ton ?? 5, npi: npi ?? 0 };
-  }
-  // Short codes are national/network-specific numbers; longer ones international E.164.
-  const isShort = isNumber && address.length <= 8 && !trimmed.startsWith('+');
-  return { address, ton: ton ?? (isShort ? 3 : 1), npi: npi ?? 1 };
 }

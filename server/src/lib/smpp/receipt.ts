@@ -1,39 +1,41 @@
 // Delivery receipts carried in deliver_sm: the de-facto standard text (SMPP 3.4 Appendix B,
 // `id:… sub:… dlvrd:… submit date:… done date:… stat:… err:… text:…`) and the
-// receipted_message_id / message_state TLVs, plus the message id normalizer that lets a receipt
-// find its submit whether the carrier writes the id in hex, decimal or with leading zeros.
-import type { DeliveryReceipt, ReceiptStatus } from '../types.js';
-import { isFinalReceiptStatus } from '../types.js';
-import { TLV, tlvInt, tlvString } from './protocol.js';
+// receipted_message_id / message_state TLVs, read (with the id normalised, see message-id.ts)
+// and written.
+import { encodeGsm7, isGsm7 } from '../sms/index.js';
+import {
+  ESM_TYPE_DELIVERY_RECEIPT,
+  ESM_TYPE_INTERMEDIATE_NOTIFICATION,
+  ESM_TYPE_MASK,
+  TLV,
+} from './constants.js';
+import { normalizeProviderMessageId, type MessageIdFormat } from './message-id.js';
+import type { PduInput, ShortMessagePdu } from './pdu.js';
+import { cstringTlv, tlvInt, tlvString, tlvs, u8Tlv } from './tlv.js';
 
-/**
- * How a carrier writes message ids. `auto`: digits-only ids are decimal, ids with hex letters
- * are hex, anything else is an opaque string. Set `hex` for a carrier whose all-digit ids are
- * hex too (Kannel's msg-id-type does the same job).
- */
-export type MessageIdFormat = 'auto' | 'decimal' | 'hex' | 'string';
+/** Delivery state a receipt reports (SMPP message_state names, lower-cased). */
+export type ReceiptStatus =
+  'enroute' | 'delivered' | 'expired' | 'deleted' | 'undelivered' | 'accepted' | 'unknown' | 'rejected';
 
-const DECIMAL = /^[0-9]+$/;
-const HEX = /^(?:0x)?([0-9a-f]+)$/i;
+/** True when the status is final (anything but enroute/accepted). */
+export function isFinalReceiptStatus(status: ReceiptStatus): boolean {
+  return status !== 'enroute' && status !== 'accepted';
+}
 
-/**
- * The canonical form of a provider message id: numeric ids become their decimal value without
- * leading zeros (so `0000A1B2`, `a1b2` and `41394` all become `41394`); other ids are trimmed
- * and lower-cased.
- */
-export function normalizeProviderMessageId(id: string, format: MessageIdFormat = 'auto'): string {
-  const trimmed = id.trim();
-  if (trimmed === '' || format === 'string') {
-    return trimmed;
-  }
-  if ((format === 'decimal' || format === 'auto') && DECIMAL.test(trimmed)) {
-    return BigInt(trimmed).toString(10);
-  }
-  const hex = HEX.exec(trimmed);
-  if (hex && (format === 'hex' || format === 'auto')) {
-    return BigInt(`0x${hex[1]}`).toString(10);
-  }
-  return trimmed.toLowerCase();
+/** A receipt as read from a deliver_sm (the connectors' DeliveryReceipt has this shape). */
+export interface ParsedReceipt {
+  /** Normalized so it equals the normalized id of the submit_sm_resp. */
+  providerMessageId: string;
+  /** The id exactly as the carrier wrote it. */
+  rawProviderMessageId: string;
+  status: ReceiptStatus;
+  isFinal: boolean;
+  /** The `stat:` word (`DELIVRD`…) or `message_state=<n>`. */
+  providerStatus: string;
+  errorCode?: string;
+  submittedAt?: Date;
+  doneAt?: Date;
+  receivedAt: Date;
 }
 
 export interface ReceiptText {
@@ -220,7 +222,7 @@ export function receiptFromDeliverSm(
   source: ReceiptSource,
   idFormat: MessageIdFormat,
   receivedAt: Date,
-): DeliveryReceipt | null {
+): ParsedReceipt | null {
   const parsed = parseReceiptText(source.text);
   const tlvId = tlvString(source.tlvs.get(TLV.receipted_message_id));
   const rawId = tlvId && tlvId.trim() !== '' ? tlvId : parsed?.id;
@@ -241,7 +243,7 @@ export function receiptFromDeliverSm(
       : networkError && networkError.length === 3
         ? `${networkError.readUInt8(0)}:${networkError.readUInt16BE(1)}`
         : undefined;
-  const receipt: DeliveryReceipt = {
+  const receipt: ParsedReceipt = {
     providerMessageId: normalizeProviderMessageId(rawId, idFormat),
     rawProviderMessageId: rawId,
     status,
@@ -261,4 +263,62 @@ export function receiptFromDeliverSm(
     receipt.doneAt = doneAt;
   }
   return receipt;
+}
+
+/** An SMPP address: TON, NPI and the digits or name. */
+export interface SmppAddress {
+  ton: number;
+  npi: number;
+  address: string;
+}
+
+export interface ReceiptDeliverSmInput extends ReceiptTextFields {
+  /** The handset the message went to (the receipt's source). */
+  source: SmppAddress;
+  /** The sender of the message (the receipt's destination). */
+  destination: SmppAddress;
+  /** Adds network_error_code (GSM, type 3) with this code. */
+  networkErrorCode?: number;
+}
+
+/**
+ * The deliver_sm of a delivery receipt: the standard text (GSM 7 when it fits, Latin-1
+ * otherwise) plus receipted_message_id and message_state.
+ */
+export function receiptDeliverSm(r: ReceiptDeliverSmInput): PduInput & { command: 'deliver_sm' } {
+  const text = formatReceiptText(r);
+  const network =
+    r.networkErrorCode === undefined
+      ? undefined
+      : Buffer.from([3, (r.networkErrorCode >> 8) & 0xff, r.networkErrorCode & 0xff]);
+  return {
+    command: 'deliver_sm',
+    sourceTon: r.source.ton,
+    sourceNpi: r.source.npi,
+    source: r.source.address,
+    destTon: r.destination.ton,
+    destNpi: r.destination.npi,
+    destination: r.destination.address,
+    esmClass: ESM_TYPE_DELIVERY_RECEIPT,
+    dataCoding: 0,
+    shortMessage: isGsm7(text) ? encodeGsm7(text) : Buffer.from(text, 'latin1'),
+    tlvs: tlvs(
+      [TLV.receipted_message_id, cstringTlv(r.id)],
+      [TLV.message_state, u8Tlv(MESSAGE_STATE[r.status])],
+      [TLV.network_error_code, network],
+    ),
+  };
+}
+
+/**
+ * Whether a deliver_sm is a receipt: esm_class says so (delivery receipt or intermediate
+ * notification), or a plain one carries receipted_message_id (some carriers send them so).
+ */
+export function isReceiptDeliverSm(pdu: Pick<ShortMessagePdu, 'esmClass' | 'tlvs'>): boolean {
+  const type = pdu.esmClass & ESM_TYPE_MASK;
+  return (
+    type === ESM_TYPE_DELIVERY_RECEIPT ||
+    type === ESM_TYPE_INTERMEDIATE_NOTIFICATION ||
+    (type === 0 && pdu.tlvs.has(TLV.receipted_message_id))
+  );
 }

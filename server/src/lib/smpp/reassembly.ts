@@ -1,8 +1,21 @@
 // Reassembly of long inbound (MO) messages: parts carry a concatenation reference (UDH or the
 // sar_* TLVs) and may arrive in any order, duplicated, or not at all. Octets are joined before
 // decoding so a GSM escape or a surrogate pair split by a foreign sender still decodes.
-import { decodeShortMessage } from '../../../lib/sms/index.js';
-import type { InboundMessage } from '../types.js';
+import { decodeShortMessage } from '../sms/index.js';
+import type { ConcatPart } from './concat.js';
+
+/** A message as reassembled (the connectors' InboundMessage has this shape). */
+export interface ReassembledMessage {
+  from: string;
+  to: string;
+  text: string;
+  encoding: 'gsm7' | 'ucs2' | 'latin1' | 'ascii' | 'binary';
+  /** Parts it arrived in. */
+  parts: number;
+  /** False when parts were still missing when the reassembly timeout expired. */
+  isComplete: boolean;
+  receivedAt: Date;
+}
 
 export interface InboundPart {
   from: string;
@@ -11,7 +24,7 @@ export interface InboundPart {
   /** The part's text octets, without the UDH. */
   payload: Buffer;
   /** Absent for a message that came in one piece. */
-  concat?: { reference: number; total: number; sequence: number };
+  concat?: ConcatPart;
 }
 
 interface Pending {
@@ -21,7 +34,7 @@ interface Pending {
   timer: NodeJS.Timeout;
 }
 
-export function inboundEncodingOf(dataCoding: number): InboundMessage['encoding'] {
+export function inboundEncodingOf(dataCoding: number): ReassembledMessage['encoding'] {
   switch (dataCoding) {
     case 0x00:
       return 'gsm7';
@@ -45,13 +58,18 @@ export class InboundReassembler {
    */
   constructor(
     private readonly timeoutMs: number,
-    private readonly onExpired: (message: InboundMessage) => void,
+    private readonly onExpired: (message: ReassembledMessage) => void,
     private readonly now: () => Date = () => new Date(),
   ) {}
 
   /** Adds a part; returns the whole message once its last missing part arrives. */
-  add(part: InboundPart): InboundMessage | null {
-    if (!part.concat || part.concat.total <= 1) {
+  add(part: InboundPart): ReassembledMessage | null {
+    if (
+      !part.concat ||
+      part.concat.total <= 1 ||
+      part.concat.sequence < 1 ||
+      part.concat.sequence > part.concat.total
+    ) {
       return this.build(part, [part.payload], true);
     }
     const { reference, total, sequence } = part.concat;
@@ -101,7 +119,7 @@ export class InboundReassembler {
     this.onExpired(this.build(entry.first, entry.parts, false));
   }
 
-  private build(first: InboundPart, parts: (Buffer | undefined)[], isComplete: boolean): InboundMessage {
+  private build(first: InboundPart, parts: (Buffer | undefined)[], isComplete: boolean): ReassembledMessage {
     const present = parts.filter((p): p is Buffer => p !== undefined);
     return {
       from: first.from,

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { encodeGsm7, encodeUcs2 } from '../../../lib/sms/index.js';
-import type { InboundMessage } from '../types.js';
+import { encodeGsm7, encodeUcs2 } from '../sms/index.js';
+import type { ReassembledMessage } from './reassembly.js';
 import { InboundReassembler } from './reassembly.js';
 
 afterEach(() => {
@@ -58,7 +58,7 @@ describe('InboundReassembler', () => {
 
   it('hands over an incomplete message when the timeout expires', () => {
     vi.useFakeTimers();
-    const expired: InboundMessage[] = [];
+    const expired: ReassembledMessage[] = [];
     const r = new InboundReassembler(5000, (m) => expired.push(m));
     r.add({
       ...base,

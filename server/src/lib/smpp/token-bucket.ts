@@ -1,4 +1,4 @@
-// Token bucket for the SMPP sender's TPS limit, counted in message parts: `rate` tokens per
+// Token bucket for an SMPP TPS limit, counted in message parts: `rate` tokens per
 // second, at most `burst` saved up (a tenth of a second's worth by default, so a one-second
 // window never sees much more than the configured rate).
 export class TokenBucket {

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { TLV } from './protocol.js';
+import { TLV } from './constants.js';
+import { normalizeProviderMessageId } from './message-id.js';
 import {
   formatReceiptText,
-  normalizeProviderMessageId,
   parseReceiptDate,
   parseReceiptText,
   receiptFromDeliverSm,
