@@ -73,6 +73,14 @@ export class SmscDeliveries {
     receiver.deliveries.clear();
   }
 
+  /** Deliveries waiting for a receiver bind, and refused ones held for the next bind. */
+  backlog(systemId: string): { waiting: number; heldForRebind: number } {
+    return {
+      waiting: this.waiting.get(systemId)?.length ?? 0,
+      heldForRebind: this.heldForRebind.get(systemId)?.length ?? 0,
+    };
+  }
+
   stop(): void {
     for (const timer of this.timers) {
       clearTimeout(timer);

@@ -259,6 +259,14 @@ export class SmscSimulator {
     return this.store.messages();
   }
 
+  /**
+   * Receipts and MO parts for a system_id (default the simulator's) not taken yet: waiting for
+   * a receiver bind, and refused ones held for the next bind (reofferAfterRebind).
+   */
+  deliveryBacklog(systemId = this.systemId): { waiting: number; heldForRebind: number } {
+    return this.deliveries.backlog(systemId);
+  }
+
   /** Counting mode: accepted submits per counting key; a count above 1 is a duplicate. */
   submitCounts(): Map<string, number> {
     return this.store.submitCounts();

@@ -1,6 +1,8 @@
 // What the SMSC simulator keeps of the submits it accepted: the parts (bounded), the messages
 // they make up (long ones reassembled), and in counting mode how often each message arrived and
-// in which order per destination, so tests can prove "no duplicate" and "no overtaking".
+// in which order per destination (submit-ledger.ts), so tests can prove "no duplicate" and "no
+// overtaking".
+import { SubmitLedger } from './submit-ledger.js';
 
 export interface ReceivedPart {
   messageId: string;
@@ -44,11 +46,7 @@ export function defaultCountingKey(part: ReceivedPart): string {
 export class SmscStore {
   private readonly parts: ReceivedPart[] = [];
   private readonly messageStore = new Map<string, StoredMessage>();
-  private readonly counts = new Map<string, number>();
-  private readonly order = new Map<string, string[]>();
-  private readonly countKey: ((part: ReceivedPart) => string) | null;
-  /** Accepted submits whose counting key had been seen before. */
-  duplicates = 0;
+  private readonly ledger: SubmitLedger<ReceivedPart> | null;
   /** Distinct messages: a long message counts once however often its parts are resent. */
   uniqueMessages = 0;
 
@@ -56,11 +54,12 @@ export class SmscStore {
     private readonly maxStored: number,
     counting: CountingOptions | null,
   ) {
-    this.countKey = counting ? (counting.key ?? defaultCountingKey) : null;
+    this.ledger = counting ? new SubmitLedger(counting.key ?? defaultCountingKey, (p) => p.to) : null;
   }
 
-  get isCounting(): boolean {
-    return this.countKey !== null;
+  /** Accepted submits whose counting key had been seen before. */
+  get duplicates(): number {
+    return this.ledger?.duplicates ?? 0;
   }
 
   add(part: ReceivedPart): void {
@@ -69,20 +68,7 @@ export class SmscStore {
       this.parts.splice(0, this.parts.length - this.maxStored);
     }
     this.storeMessage(part);
-    if (this.countKey) {
-      const key = this.countKey(part);
-      const seen = this.counts.get(key) ?? 0;
-      if (seen > 0) {
-        this.duplicates++;
-      }
-      this.counts.set(key, seen + 1);
-      const list = this.order.get(part.to);
-      if (list) {
-        list.push(key);
-      } else {
-        this.order.set(part.to, [key]);
-      }
-    }
+    this.ledger?.add(part);
   }
 
   received(): ReceivedPart[] {
@@ -95,20 +81,19 @@ export class SmscStore {
 
   /** Counting mode: accepted submits per key (a count above 1 is a duplicate at the carrier). */
   submitCounts(): Map<string, number> {
-    this.requireCounting();
-    return new Map(this.counts);
+    return this.requireLedger().submitCounts();
   }
 
   /** Counting mode: the keys of accepted submits per destination, in the order they arrived. */
   submitOrder(): Map<string, string[]> {
-    this.requireCounting();
-    return new Map([...this.order].map(([to, keys]) => [to, [...keys]]));
+    return this.requireLedger().submitOrder();
   }
 
-  private requireCounting(): void {
-    if (!this.countKey) {
+  private requireLedger(): SubmitLedger<ReceivedPart> {
+    if (!this.ledger) {
       throw new Error('the SMSC simulator counts submits only when started with `counting`');
     }
+    return this.ledger;
   }
 
   private storeMessage(part: ReceivedPart): void {

@@ -1,6 +1,8 @@
 // SMTP sink: an SMTP server (smtp-server + mailparser) that accepts mail and keeps it in memory,
 // a bounded list, for demo mode, tests and benchmarks. Recipients matching a pattern are refused
-// with a chosen reply code, so connectors can be tested against 4xx and 5xx answers.
+// with a chosen reply code, so connectors can be tested against 4xx and 5xx answers, and shares
+// of transactions get the temporary answers of a struggling mail server (issue 26): 421 at MAIL
+// FROM (and the connection closed), 454 at RCPT TO, 451 after DATA.
 import type { AddressInfo } from 'node:net';
 import { simpleParser, type AddressObject } from 'mailparser';
 import {
@@ -28,7 +30,20 @@ export interface SmtpSinkOptions {
   auth?: { user: string; pass: string };
   /** Largest message accepted, in bytes (default 10 MiB). */
   maxSize?: number;
+  /** Shares (0–1) of transactions answered 421 (MAIL FROM), 451 (after DATA) or 454 (RCPT TO). */
+  transientFailures?: TransientFailureShares;
+  /** Random source in [0, 1), for repeatable transient failures. */
+  random?: () => number;
 }
+
+export type TransientCode = 421 | 451 | 454;
+export type TransientFailureShares = Partial<Record<TransientCode, number>>;
+
+const TRANSIENT_REPLIES: Readonly<Record<TransientCode, string>> = {
+  421: 'Service not available, closing transmission channel (simulated)',
+  451: 'Requested action aborted: local error in processing (simulated)',
+  454: 'Temporary failure, try again later (simulated)',
+};
 
 export interface SinkMessage {
   messageId: string;
@@ -50,6 +65,10 @@ export interface SmtpSinkCounters {
   recipientsAccepted: number;
   recipientsRejected: number;
   authFailures: number;
+  /** Transactions answered with each simulated temporary failure. */
+  transient421: number;
+  transient451: number;
+  transient454: number;
 }
 
 export const DEFAULT_RECIPIENT_FAILURES: readonly RecipientFailure[] = [
@@ -77,13 +96,26 @@ export class SmtpSink {
     recipientsAccepted: 0,
     recipientsRejected: 0,
     authFailures: 0,
+    transient421: 0,
+    transient451: 0,
+    transient454: 0,
   };
 
   private server: SMTPServer | null = null;
   private store: SinkMessage[] = [];
   private actualPort = 0;
+  /** The temporary failure chosen for each connection's current transaction. */
+  private readonly planned = new Map<string, TransientCode>();
+  private transient: TransientFailureShares;
 
-  constructor(private readonly options: SmtpSinkOptions = {}) {}
+  constructor(private readonly options: SmtpSinkOptions = {}) {
+    this.transient = { ...options.transientFailures };
+  }
+
+  /** Changes the shares of temporary failures while running. */
+  configure(options: { transientFailures?: TransientFailureShares }): void {
+    this.transient = { ...options.transientFailures };
+  }
 
   get port(): number {
     return this.actualPort;
@@ -111,8 +143,40 @@ export class SmtpSink {
         this.counters.authFailures++;
         callback(replyError(535, 'Authentication failed'));
       },
-      onRcptTo: (address, session, callback) => this.checkRecipient(address, session, callback),
+      onMailFrom: (_address, session, callback) => {
+        const code = this.pickTransient();
+        this.planned.delete(session.id);
+        if (code === 421) {
+          this.counters.transient421++;
+          callback(replyError(421, TRANSIENT_REPLIES[421]));
+          return;
+        }
+        if (code !== null) {
+          this.planned.set(session.id, code);
+        }
+        callback();
+      },
+      onRcptTo: (address, session, callback) => {
+        if (this.planned.get(session.id) === 454) {
+          this.counters.transient454++;
+          callback(replyError(454, TRANSIENT_REPLIES[454]));
+          return;
+        }
+        this.checkRecipient(address, session, callback);
+      },
+      onClose: (session) => {
+        this.planned.delete(session.id);
+      },
       onData: (stream, session, callback) => {
+        if (this.planned.get(session.id) === 451) {
+          this.planned.delete(session.id);
+          stream.on('end', () => {
+            this.counters.transient451++;
+            callback(replyError(451, TRANSIENT_REPLIES[451]));
+          });
+          stream.resume();
+          return;
+        }
         this.receive(stream, session).then(
           () => callback(),
           (err: unknown) =>
@@ -148,6 +212,23 @@ export class SmtpSink {
 
   clear(): void {
     this.store = [];
+  }
+
+  /** One roll per transaction: 421, 451, 454 by their shares, or none. */
+  private pickTransient(): TransientCode | null {
+    const shares = this.transient;
+    const total = (shares[421] ?? 0) + (shares[451] ?? 0) + (shares[454] ?? 0);
+    if (total <= 0) {
+      return null;
+    }
+    let roll = (this.options.random ?? Math.random)();
+    for (const code of [421, 451, 454] as const) {
+      roll -= shares[code] ?? 0;
+      if (roll < 0) {
+        return code;
+      }
+    }
+    return null;
   }
 
   private checkRecipient(

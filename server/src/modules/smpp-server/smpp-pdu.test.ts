@@ -11,13 +11,22 @@ import {
   CommandId,
   decodePdu,
   decodeSubmitText,
+  encodePdu,
   fromSmppMessageId,
   parseSmppTime,
   submitView,
   toSmppMessageId,
   type SubmitView,
 } from '../../lib/smpp/index.js';
-import { ServerStatus, statusOfError, statusOfRejection, wantsReceipt } from './smpp-pdu.js';
+import {
+  deliverSmFromJson,
+  deliverSmToJson,
+  moPdus,
+  ServerStatus,
+  statusOfError,
+  statusOfRejection,
+  wantsReceipt,
+} from './smpp-pdu.js';
 
 const CMD_DATA_SM = CommandId.data_sm;
 
@@ -99,5 +108,39 @@ describe('DL-8 SMPP PDU mapping (pure)', () => {
     expect(wantsReceipt(2, 'delivered')).toBe(false);
     expect(wantsReceipt(2, 'undelivered')).toBe(true);
     expect(wantsReceipt(0, 'undelivered')).toBe(false);
+  });
+});
+
+describe('DL-8 kept deliver_sm (smpp_pending_deliveries.pdu)', () => {
+  it('reads rows written before the codec was Pigeon’s own, and writes the same shape', () => {
+    // A receipt row as the server stored it with the smpp package's field names.
+    const old =
+      '{"source_addr_ton":1,"source_addr_npi":1,"source_addr":"447912345678","dest_addr_ton":5,' +
+      '"dest_addr_npi":0,"destination_addr":"Pigeon","esm_class":4,"data_coding":0,' +
+      `"short_message":{"hex":"${encodeGsm7('id:abc stat:DELIVRD').toString('hex')}"},` +
+      '"receipted_message_id":"abc","message_state":2}';
+    const pdu = deliverSmFromJson(old);
+    const theirs = new smpp.PDU(encodePdu(pdu, 3));
+    expect(theirs).toMatchObject({
+      command: 'deliver_sm',
+      source_addr_ton: 1,
+      source_addr: '447912345678',
+      dest_addr_ton: 5,
+      destination_addr: 'Pigeon',
+      esm_class: 4,
+      receipted_message_id: 'abc',
+      message_state: 2,
+    });
+    expect(JSON.parse(deliverSmToJson(pdu))).toEqual(JSON.parse(old));
+  });
+
+  it('keeps an MO part with its UDH intact through the table', () => {
+    const [first] = moPdus('+8613800138000', '+447700900999', '长消息'.repeat(30), 7);
+    if (!first) {
+      throw new Error('no MO part');
+    }
+    const back = deliverSmFromJson(deliverSmToJson(first));
+    expect(back.shortMessage?.equals(first.shortMessage ?? Buffer.alloc(0))).toBe(true);
+    expect(back).toMatchObject({ esmClass: 0x40, dataCoding: 8, source: '8613800138000', sourceTon: 1 });
   });
 });
