@@ -1,4 +1,4 @@
-// ceiling.smpp's client: the `smpp` package (the one Pigeon's connector is built on) binds as a
+// ceiling.smpp's client: the `smpp` package (independent of Pigeon's lib/smpp) binds as a
 // transceiver to the SMSC simulator and keeps `window` submit_sm outstanding for a fixed time,
 // answering every deliver_sm (receipt) as the platform must. Prints `STARTED` when bound and
 // `RESULT <json>` at the end.

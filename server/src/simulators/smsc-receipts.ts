@@ -4,6 +4,7 @@
 import {
   receiptDeliverSm,
   type PduInput,
+  type ReceiptDeliverSmInput,
   type ReceiptStatus,
   type ShortMessagePdu,
 } from '../lib/smpp/index.js';
@@ -71,7 +72,7 @@ export function receiptFor(
   doneAt: Date,
 ): PduInput & { command: 'deliver_sm' } {
   const error = OUTCOME_ERROR[outcome];
-  return receiptDeliverSm({
+  const input: ReceiptDeliverSmInput = {
     id: receiptId,
     status: OUTCOME_STATUS[outcome],
     submitDate: submittedAt,
@@ -80,6 +81,9 @@ export function receiptFor(
     text: [...text].filter((ch) => /[A-Za-z0-9 .,!?-]/.test(ch)).join(''),
     source: { ton: sm.destTon, npi: sm.destNpi, address: sm.destination },
     destination: { ton: sm.sourceTon, npi: sm.sourceNpi, address: sm.source },
-    ...(outcome !== 'DELIVRD' && error > 0 ? { networkErrorCode: error } : {}),
-  });
+  };
+  if (outcome !== 'DELIVRD' && error > 0) {
+    input.networkErrorCode = error;
+  }
+  return receiptDeliverSm(input);
 }

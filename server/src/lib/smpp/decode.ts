@@ -92,15 +92,21 @@ export function decodePdu(frame: Buffer): Pdu {
     throw new RangeError(`a PDU has at least 16 octets, got ${frame.length}`);
   }
   const length = Math.min(frame.readUInt32BE(0), frame.length);
-  const h = readHeader(frame);
-  const name = commandName(h.commandId);
-  const r = new BodyReader(frame, HEADER_LENGTH, length, isResponseId(h.commandId));
+  // The header fields are written out in each literal below: an object spread followed by more
+  // properties costs microseconds per PDU in V8 (Node 20), the whole budget of a fast path.
+  const commandId = frame.readUInt32BE(4);
+  const commandStatus = frame.readUInt32BE(8);
+  const sequenceNumber = frame.readUInt32BE(12);
+  const name = commandName(commandId);
+  const r = new BodyReader(frame, HEADER_LENGTH, length, isResponseId(commandId));
   switch (name) {
     case 'bind_transmitter':
     case 'bind_receiver':
     case 'bind_transceiver':
       return {
-        ...h,
+        commandId,
+        commandStatus,
+        sequenceNumber,
         command: name,
         systemId: r.cstring(),
         password: r.cstring(),
@@ -113,19 +119,35 @@ export function decodePdu(frame: Buffer): Pdu {
     case 'bind_transmitter_resp':
     case 'bind_receiver_resp':
     case 'bind_transceiver_resp':
-      return { ...h, command: name, systemId: r.cstring(), tlvs: r.tlvs() };
+      return {
+        commandId,
+        commandStatus,
+        sequenceNumber,
+        command: name,
+        systemId: r.cstring(),
+        tlvs: r.tlvs(),
+      };
     case 'outbind':
-      return { ...h, command: name, systemId: r.cstring(), password: r.cstring() };
+      return {
+        commandId,
+        commandStatus,
+        sequenceNumber,
+        command: name,
+        systemId: r.cstring(),
+        password: r.cstring(),
+      };
     case 'unbind':
     case 'unbind_resp':
     case 'enquire_link':
     case 'enquire_link_resp':
     case 'generic_nack':
-      return { ...h, command: name };
+      return { commandId, commandStatus, sequenceNumber, command: name };
     case 'submit_sm':
     case 'deliver_sm': {
       const pdu: ShortMessagePdu = {
-        ...h,
+        commandId,
+        commandStatus,
+        sequenceNumber,
         command: name,
         serviceType: r.cstring(),
         sourceTon: r.u8(),
@@ -153,7 +175,9 @@ export function decodePdu(frame: Buffer): Pdu {
     }
     case 'data_sm':
       return {
-        ...h,
+        commandId,
+        commandStatus,
+        sequenceNumber,
         command: name,
         serviceType: r.cstring(),
         sourceTon: r.u8(),
@@ -170,10 +194,19 @@ export function decodePdu(frame: Buffer): Pdu {
     case 'submit_sm_resp':
     case 'deliver_sm_resp':
     case 'data_sm_resp':
-      return { ...h, command: name, messageId: r.cstring(), tlvs: r.tlvs() };
+      return {
+        commandId,
+        commandStatus,
+        sequenceNumber,
+        command: name,
+        messageId: r.cstring(),
+        tlvs: r.tlvs(),
+      };
     case 'query_sm':
       return {
-        ...h,
+        commandId,
+        commandStatus,
+        sequenceNumber,
         command: name,
         messageId: r.cstring(),
         sourceTon: r.u8(),
@@ -182,7 +215,9 @@ export function decodePdu(frame: Buffer): Pdu {
       };
     case 'query_sm_resp':
       return {
-        ...h,
+        commandId,
+        commandStatus,
+        sequenceNumber,
         command: name,
         messageId: r.cstring(),
         finalDate: r.cstring(),
@@ -197,6 +232,12 @@ export function decodePdu(frame: Buffer): Pdu {
     case 'submit_multi_resp':
     case 'alert_notification':
     case undefined:
-      return { ...h, command: 'other', body: Buffer.from(frame.subarray(HEADER_LENGTH, length)) };
+      return {
+        commandId,
+        commandStatus,
+        sequenceNumber,
+        command: 'other',
+        body: Buffer.from(frame.subarray(HEADER_LENGTH, length)),
+      };
   }
 }

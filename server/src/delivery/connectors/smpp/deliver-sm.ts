@@ -7,6 +7,7 @@ import {
   isReceiptDeliverSm,
   receiptFromDeliverSm,
   userDataOf,
+  type InboundPart,
   type InboundReassembler,
   type MessageIdFormat,
   type ShortMessagePdu,
@@ -31,12 +32,10 @@ export function readDeliverSm(
     const receipt = receiptFromDeliverSm({ text, tlvs: pdu.tlvs }, receiptIdFormat, receivedAt);
     return receipt ? { kind: 'receipt', receipt } : { kind: 'nothing' };
   }
-  const message = reassembler.add({
-    from: pdu.source,
-    to: pdu.destination,
-    dataCoding: pdu.dataCoding,
-    payload,
-    ...(concat ? { concat } : {}),
-  });
+  const part: InboundPart = { from: pdu.source, to: pdu.destination, dataCoding: pdu.dataCoding, payload };
+  if (concat) {
+    part.concat = concat;
+  }
+  const message = reassembler.add(part);
   return message ? { kind: 'inbound', message } : { kind: 'nothing' };
 }

@@ -43,29 +43,32 @@ export function buildSubmitParts(
   }
   const source = submitAddress(message.from, o.sourceTon, o.sourceNpi, true);
   const dest = submitAddress(message.to, o.destTon, o.destNpi, false);
-  const base: SubmitSmInput = {
-    command: 'submit_sm',
-    serviceType: o.serviceType,
-    sourceTon: source.ton,
-    sourceNpi: source.npi,
-    source: source.address,
-    destTon: dest.ton,
-    destNpi: dest.npi,
-    destination: dest.address,
-    registeredDelivery: message.requestReceipt === false ? 0 : o.registeredDelivery,
-    dataCoding: DATA_CODING[described.encoding],
-  };
-  if (message.validitySeconds !== undefined) {
-    base.validityPeriod = relativeTime(message.validitySeconds);
-  }
+  const registeredDelivery = message.requestReceipt === false ? 0 : o.registeredDelivery;
+  const dataCoding = DATA_CODING[described.encoding];
+  const validityPeriod = message.validitySeconds === undefined ? '' : relativeTime(message.validitySeconds);
   const bits = o.concatReferenceBits;
   // Parts were cut for an 8-bit reference; a 16-bit one needs one unit less per part.
   const texts =
     described.segments > 1 && bits === 16
       ? splitText(described.text, described.encoding, bits)
       : described.parts;
+  // Every part written out in full (one object shape, no spread: see lib/smpp/decode.ts).
   const pdus = concatenatedShortMessages(texts, described.encoding, reference, bits).map(
-    ({ esmClass, shortMessage }): SubmitSmInput => ({ ...base, esmClass, shortMessage }),
+    ({ esmClass, shortMessage }): SubmitSmInput => ({
+      command: 'submit_sm',
+      serviceType: o.serviceType,
+      sourceTon: source.ton,
+      sourceNpi: source.npi,
+      source: source.address,
+      destTon: dest.ton,
+      destNpi: dest.npi,
+      destination: dest.address,
+      esmClass,
+      validityPeriod,
+      registeredDelivery,
+      dataCoding,
+      shortMessage,
+    }),
   );
   return { pdus, encoding: described.encoding };
 }
