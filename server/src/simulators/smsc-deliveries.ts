@@ -26,6 +26,8 @@ export interface Receiver {
 }
 
 export interface DeliveryCounters {
+  /** deliver_sm_resp / generic_nack matching no deliver_sm awaiting an answer on that bind. */
+  deliveryResponsesUnmatched: number;
   receiptsSent: number;
   receiptsAcknowledged: number;
   deliveriesRefused: number;
@@ -136,6 +138,7 @@ export class SmscDeliveries {
   onResponse(state: Receiver, pdu: Pdu): void {
     const delivery = state.deliveries.get(pdu.sequenceNumber);
     if (!delivery) {
+      this.counters.deliveryResponsesUnmatched++;
       return;
     }
     state.deliveries.delete(pdu.sequenceNumber);

@@ -98,6 +98,8 @@ export interface SmscCounters {
   deliveriesRefused: number;
   /** deliver_sm offered again after a refusal or a lost connection. */
   deliveriesReoffered: number;
+  /** deliver_sm_resp matching no deliver_sm awaiting an answer (a client bug). */
+  deliveryResponsesUnmatched: number;
   moPartsSent: number;
   moPartsAcknowledged: number;
   enquireLinks: number;
@@ -155,6 +157,7 @@ function newCounters(): SmscCounters {
     receiptsAcknowledged: 0,
     deliveriesRefused: 0,
     deliveriesReoffered: 0,
+    deliveryResponsesUnmatched: 0,
     moPartsSent: 0,
     moPartsAcknowledged: 0,
     enquireLinks: 0,

@@ -107,11 +107,6 @@ export class SmppLink {
     return this.session.send(pdu);
   }
 
-  /** Answers a PDU received on this link; false when the connection is gone. */
-  respond(to: Pdu, pdu: PduInput): boolean {
-    return this.session?.respond(to, pdu) ?? false;
-  }
-
   /** Round trip of one enquire_link, in milliseconds. */
   async enquire(): Promise<number> {
     const session = this.session;

@@ -407,4 +407,31 @@ describe('SMPP connector against the SMSC simulator', () => {
     const receipt = await waitFor(() => receipts[0], { message: 'receipt after rebind' });
     expect(receipt.providerMessageId).toBe(ids[0]);
   });
+
+  it('answers a receipt on the connection it came on, never on the next one', async () => {
+    const smsc = await startSmsc();
+    const connector = await connectTo(smsc);
+    let release: () => void = () => undefined;
+    const held = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    let calls = 0;
+    connector.onReceipt(async () => {
+      calls++;
+      if (calls === 1) {
+        await held; // still being stored when the connection drops
+      }
+    });
+
+    accepted(await connector.submit(sms('r1', 'slow to store')));
+    await waitFor(() => calls === 1, { message: 'the first offer' });
+    smsc.dropConnections();
+    await waitFor(() => smsc.counters.receiptsAcknowledged === 1, { message: 'the second offer taken' });
+    release();
+    // A round trip on the new connection: an answer to the first offer would have come before it.
+    expect((await connector.probe()).healthy).toBe(true);
+
+    expect(calls).toBe(2);
+    expect(smsc.counters.deliveryResponsesUnmatched).toBe(0);
+  });
 });

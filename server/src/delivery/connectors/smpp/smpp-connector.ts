@@ -420,8 +420,11 @@ export class SmppConnector implements Connector {
   }
 
   private handleDeliverSm(link: SmppLink, pdu: ShortMessagePdu): void {
+    // Answered on the connection it came on: after a reconnect its sequence number means
+    // another PDU, and the SMSC offers an unanswered one again anyway.
+    const session = link.session;
     const respond = (status: number): void => {
-      link.respond(pdu, { command: 'deliver_sm_resp', commandStatus: status });
+      session?.respond(pdu, { command: 'deliver_sm_resp', commandStatus: status });
     };
     const settleWith = (work: Promise<void>): void => {
       work.then(
