@@ -181,7 +181,6 @@ export interface AcceptOptions {
   idempotency?: IdempotencyInput;
 }
 
-
 export function requestHash(parts: unknown[]): string {
   return createHash('sha256').update(JSON.stringify(parts)).digest('hex');
 }
@@ -789,7 +788,12 @@ export class AcceptService {
           outcomes[i]?.set(d.index, null);
           accepted.push(d.row);
           if (d.row.status === 'queued') {
-            toQueue.push({ id: d.row.id, providerId: d.row.provider_id as string, priority: d.priority, due: 0 });
+            toQueue.push({
+              id: d.row.id,
+              providerId: d.row.provider_id as string,
+              priority: d.priority,
+              due: 0,
+            });
           }
         }
       }

@@ -21,7 +21,12 @@ export class CallbackRepository {
   }
 
   /** Claims up to `limit` rows due at `nowIso` for one run; returns them. */
-  async claim(nowIso: string, limit: number, token: string, leaseUntilIso: string): Promise<CallbacksTable[]> {
+  async claim(
+    nowIso: string,
+    limit: number,
+    token: string,
+    leaseUntilIso: string,
+  ): Promise<CallbacksTable[]> {
     const due = await this.db
       .selectFrom('callbacks')
       .select('id')

@@ -21,7 +21,10 @@ export interface StatusChange {
  * Written inside the transaction of the status changes it is about (the callback outbox), so a
  * crash loses neither or both.
  */
-export type TransitionWriter = (trx: Transaction<Database>, changes: readonly StatusChange[]) => Promise<void>;
+export type TransitionWriter = (
+  trx: Transaction<Database>,
+  changes: readonly StatusChange[],
+) => Promise<void>;
 
 export class AfterCommit {
   readonly changes: StatusChange[] = [];

@@ -6,7 +6,11 @@
 import { sql, type Transaction } from 'kysely';
 import type { Database } from '../../platform/db/schema.js';
 import { newId } from '../../platform/ids.js';
-import { combinePartStates, isFinalReceiptStatus, type DeliveryReceipt } from '../../delivery/connectors/types.js';
+import {
+  combinePartStates,
+  isFinalReceiptStatus,
+  type DeliveryReceipt,
+} from '../../delivery/connectors/types.js';
 import type { ReceiptReport, Requeue, SubmitReport } from '../../delivery/ports.js';
 import type { MessageRow } from './messages.repository.js';
 import type {
@@ -142,7 +146,10 @@ export async function recordOutcomes(
 }
 
 /** Applies stored receipts whose part exists now (the periodic re-match). */
-export async function applyPendingReceipts(lc: LifecycleService, pending: readonly PendingReceiptsTable[]): Promise<void> {
+export async function applyPendingReceipts(
+  lc: LifecycleService,
+  pending: readonly PendingReceiptsTable[],
+): Promise<void> {
   const nowIso = lc.deps.clock.iso();
   await lc.run((trx, fx) => applyReceipts(lc, trx, fx, pending.map(pendingItem), nowIso));
 }
@@ -156,7 +163,8 @@ async function decide(lc: LifecycleService, results: readonly SubmitReport[]): P
   const { repo, clock, routes } = lc.deps;
   const { maxAttempts, retryBaseMs } = lc.settings;
   const missing = results.filter((r) => !lc.leased.has(r.id)).map((r) => r.id);
-  const loaded = missing.length > 0 ? new Map((await repo.rows(repo.db, missing)).map((r) => [r.id, r])) : null;
+  const loaded =
+    missing.length > 0 ? new Map((await repo.rows(repo.db, missing)).map((r) => [r.id, r])) : null;
   const now = clock.now();
   const out: Decision[] = [];
   for (const report of results) {
@@ -203,7 +211,8 @@ async function decide(lc: LifecycleService, results: readonly SubmitReport[]): P
 
 function attemptRow(d: Decision): MessageAttemptsTable {
   const r = d.report.result;
-  const outcome = d.kind === 'sent' || d.kind === 'delivered' ? 'sent' : d.kind === 'failed' ? 'failed' : 'retry';
+  const outcome =
+    d.kind === 'sent' || d.kind === 'delivered' ? 'sent' : d.kind === 'failed' ? 'failed' : 'retry';
   return {
     id: newId(),
     message_id: d.row.id,
@@ -293,7 +302,9 @@ async function applyReceipts(
   const delivered = new Map<string, number>();
   for (const row of rows) {
     const ps = partsBy.get(row.id) ?? [];
-    const state = combinePartStates(ps.map((p) => (p.receipt_status ?? undefined) as DeliveryReceipt['status']));
+    const state = combinePartStates(
+      ps.map((p) => (p.receipt_status ?? undefined) as DeliveryReceipt['status']),
+    );
     if (state === 'pending') {
       continue;
     }

@@ -53,7 +53,10 @@ export interface LifecycleBilling {
 
 /** RT-4: the next route for a message that failed on the providers it has tried. */
 export interface FailoverRoutes {
-  next(row: MessageRow, exclude: ReadonlySet<string>): Promise<{ providerId: string; cost: number | null } | null>;
+  next(
+    row: MessageRow,
+    exclude: ReadonlySet<string>,
+  ): Promise<{ providerId: string; cost: number | null } | null>;
 }
 
 export interface LifecycleSettings {
@@ -110,7 +113,11 @@ export class LifecycleService implements WorkSource, OutcomeSink {
     rows: readonly MessageRow[],
     to: MessageStatus,
     set: Omit<MessageUpdate, 'status'>,
-    opts: { refundNote?: string; partsDelivered?: ReadonlyMap<string, number>; onlyFrom?: MessageStatus[] } = {},
+    opts: {
+      refundNote?: string;
+      partsDelivered?: ReadonlyMap<string, number>;
+      onlyFrom?: MessageStatus[];
+    } = {},
   ): Promise<StatusChange[]> {
     if (rows.length === 0) {
       return [];
@@ -163,7 +170,9 @@ export class LifecycleService implements WorkSource, OutcomeSink {
     }
     const ids = [...amounts.keys()];
     const outcome = await this.deps.billing.refundMany(trx, ids, { note, amounts });
-    await this.deps.repo.updateQuiet(trx, ids, [...new Set(changes.map((c) => c.row.status))], { refunded: 1 });
+    await this.deps.repo.updateQuiet(trx, ids, [...new Set(changes.map((c) => c.row.status))], {
+      refunded: 1,
+    });
     for (const c of changes) {
       if (amounts.has(c.row.id)) {
         c.row = { ...c.row, refunded: 1 };
@@ -194,7 +203,11 @@ export class LifecycleService implements WorkSource, OutcomeSink {
   // --- accept ---------------------------------------------------------------------------------
 
   /** Stores newly accepted messages inside the accept transaction (status accepted or queued). */
-  async insertAccepted(trx: Transaction<Database>, fx: AfterCommit, rows: readonly MessagesTable[]): Promise<void> {
+  async insertAccepted(
+    trx: Transaction<Database>,
+    fx: AfterCommit,
+    rows: readonly MessagesTable[],
+  ): Promise<void> {
     await this.deps.repo.insertMessages(trx, rows);
     const at = this.deps.clock.iso();
     await this.write(
@@ -273,7 +286,10 @@ export class LifecycleService implements WorkSource, OutcomeSink {
     });
     this.counters.recoveredLeases += rows.length;
     if (rows.length > 0) {
-      this.deps.log.warn({ count: rows.length }, 'leases of unanswered submits taken back; they are sent again');
+      this.deps.log.warn(
+        { count: rows.length },
+        'leases of unanswered submits taken back; they are sent again',
+      );
     }
     return rows;
   }
@@ -308,7 +324,9 @@ export class LifecycleService implements WorkSource, OutcomeSink {
       if (rows.length === 0) {
         return out;
       }
-      const changes = await this.run((trx, fx) => this.transition(trx, fx, rows, 'queued', { queued_at: nowIso }));
+      const changes = await this.run((trx, fx) =>
+        this.transition(trx, fx, rows, 'queued', { queued_at: nowIso }),
+      );
       out.push(...changes.map((c) => requeueOf(c.row, 0)));
       if (rows.length < SCAN) {
         return out;

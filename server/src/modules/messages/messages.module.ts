@@ -97,8 +97,10 @@ export const messagesModule: Module = {
     };
     const lifecycleBilling: LifecycleBilling = {
       refundMany: (trx, ids, opts) => billing.refundMany(trx, ids, opts),
-      returnQuota: (trx, accountId, channel, n, objectId) => billing.returnQuota(trx, accountId, channel, n, objectId),
-      emitAfterCommit: (o) => billing.ledger.emitAfterCommit(o as Parameters<typeof billing.ledger.emitAfterCommit>[0]),
+      returnQuota: (trx, accountId, channel, n, objectId) =>
+        billing.returnQuota(trx, accountId, channel, n, objectId),
+      emitAfterCommit: (o) =>
+        billing.ledger.emitAfterCommit(o as Parameters<typeof billing.ledger.emitAfterCommit>[0]),
     };
     const lifecycle = new LifecycleService({
       repo,
@@ -152,7 +154,15 @@ export const messagesModule: Module = {
       { clock: ctx.clock, log: ctx.log, work: lifecycle, outcomes: lifecycle, connectors, traffic },
       { inflight: ctx.config.deliveryInflight, shutdownTimeoutMs: ctx.config.shutdownTimeoutMs },
     );
-    const acceptor = new AcceptService(ctx, { customers, routing, billing, hooks, lifecycle, repo, sink: engine });
+    const acceptor = new AcceptService(ctx, {
+      customers,
+      routing,
+      billing,
+      hooks,
+      lifecycle,
+      repo,
+      sink: engine,
+    });
     const messages = new MessageService(acceptor, { repo, lifecycle, customers, billing, routing });
     const services: MessagesServices = {
       hooks,

@@ -252,13 +252,16 @@ export class MessageRepository {
   async partsByProviderMessageIds(ex: Executor, ids: readonly string[]): Promise<MessagePartsTable[]> {
     const out: MessagePartsTable[] = [];
     for (const c of chunks([...new Set(ids)])) {
-      out.push(...(await ex.selectFrom('message_parts').selectAll().where('provider_message_id', 'in', c).execute()));
+      out.push(
+        ...(await ex.selectFrom('message_parts').selectAll().where('provider_message_id', 'in', c).execute()),
+      );
     }
     return out;
   }
 
   async partsOfMessages(ex: Executor, messageIds: readonly string[]) {
-    const out: Array<Pick<MessagePartsTable, 'message_id' | 'part_index' | 'receipt_status' | 'error_code'>> = [];
+    const out: Array<Pick<MessagePartsTable, 'message_id' | 'part_index' | 'receipt_status' | 'error_code'>> =
+      [];
     for (const c of chunks(messageIds)) {
       out.push(
         ...(await ex
@@ -285,11 +288,18 @@ export class MessageRepository {
     return insertRows(trx, this.database, 'pending_receipts', rows);
   }
 
-  async pendingReceiptsFor(ex: Executor, providerMessageIds: readonly string[]): Promise<PendingReceiptsTable[]> {
+  async pendingReceiptsFor(
+    ex: Executor,
+    providerMessageIds: readonly string[],
+  ): Promise<PendingReceiptsTable[]> {
     const out: PendingReceiptsTable[] = [];
     for (const c of chunks([...new Set(providerMessageIds)])) {
       out.push(
-        ...(await ex.selectFrom('pending_receipts').selectAll().where('provider_message_id', 'in', c).execute()),
+        ...(await ex
+          .selectFrom('pending_receipts')
+          .selectAll()
+          .where('provider_message_id', 'in', c)
+          .execute()),
       );
     }
     return out;
@@ -314,7 +324,10 @@ export class MessageRepository {
 
   /** Removes pending receipts past their keep time; returns how many. */
   async dropExpiredPendingReceipts(nowIso: string): Promise<number> {
-    const r = await this.db.deleteFrom('pending_receipts').where('expires_at', '<=', nowIso).executeTakeFirst();
+    const r = await this.db
+      .deleteFrom('pending_receipts')
+      .where('expires_at', '<=', nowIso)
+      .executeTakeFirst();
     return Number(r.numDeletedRows);
   }
 

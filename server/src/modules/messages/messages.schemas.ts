@@ -20,7 +20,10 @@ export const MessageStatusSchema = Type.Union([
   Type.Literal('unknown'),
 ]);
 // One list: the schema's literals are exactly the lifecycle's statuses.
-const _sameStatuses: [Static<typeof MessageStatusSchema>, MessageStatus] extends [MessageStatus, Static<typeof MessageStatusSchema>]
+const _sameStatuses: [Static<typeof MessageStatusSchema>, MessageStatus] extends [
+  MessageStatus,
+  Static<typeof MessageStatusSchema>,
+]
   ? true
   : never = true;
 void _sameStatuses;
