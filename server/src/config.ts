@@ -197,6 +197,13 @@ export const SETTINGS = {
     3_600_000,
     'First retry delay; doubles per attempt with jitter, capped at 5 minutes.',
   ),
+  receiptTimeout: int(
+    'PIGEON_RECEIPT_TIMEOUT',
+    172_800,
+    60,
+    30 * 86_400,
+    'Seconds after which a sent message with no delivery receipt ends as `unknown` (or `expired` once its validity period has passed).',
+  ),
   deliveryInflight: int(
     'PIGEON_DELIVERY_INFLIGHT',
     512,

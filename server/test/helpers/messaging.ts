@@ -175,6 +175,7 @@ export async function setupMessaging(app: App, opts: MessagingOptions = {}): Pro
       'rejected',
       'canceled',
       'partially_delivered',
+      'unknown',
     ];
     while (Date.now() < deadline) {
       const res = await app.inject({

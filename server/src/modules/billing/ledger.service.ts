@@ -385,7 +385,12 @@ export class LedgerService {
   async refundMany(
     trx: Transaction<Database>,
     objectIds: string[],
-    opts: { objectType?: string; note?: string } = {},
+    opts: {
+      objectType?: string;
+      note?: string;
+      /** Part of the charge to give back per object (micro-units); the whole charge when absent. */
+      amounts?: ReadonlyMap<string, number>;
+    } = {},
   ): Promise<{ entries: LedgerEntryView[]; lowBalance: BalanceLow[] }> {
     const objectType = opts.objectType ?? 'message';
     const out: { entries: LedgerEntryView[]; lowBalance: BalanceLow[] } = { entries: [], lowBalance: [] };
@@ -435,18 +440,29 @@ export class LedgerService {
             .execute()
         ).map((r) => r.object_id),
       );
-      const entries: NewEntry[] = list
-        .filter((c) => !refunded.has(c.object_id) && Number(c.amount) !== 0)
-        .map((c) => ({
+      const entries: NewEntry[] = [];
+      for (const c of list) {
+        const charged = -Number(c.amount);
+        if (refunded.has(c.object_id) || charged === 0) {
+          continue;
+        }
+        const asked = opts.amounts?.get(c.object_id ?? '');
+        const amount = asked === undefined ? charged : Math.min(charged, Math.max(0, Math.floor(asked)));
+        if (amount === 0) {
+          continue;
+        }
+        entries.push({
           entry_type: 'refund',
-          amount: -Number(c.amount),
+          amount,
           object_type: c.object_type,
           object_id: c.object_id,
           channel: c.channel,
           country: c.country,
-          quantity: Number(c.quantity),
+          // A partial refund covers that share of the charged quantity (segments).
+          quantity: amount === charged ? Number(c.quantity) : Math.round((Number(c.quantity) * amount) / charged),
           note: opts.note ?? '',
-        }));
+        });
+      }
       if (entries.length === 0) {
         continue;
       }

@@ -3,6 +3,8 @@
 // accept (cached, dropped on any change of the account or its enterprise).
 import { randomBytes } from 'node:crypto';
 import type { AppContext } from '../../context.js';
+import type { Kysely } from 'kysely';
+import type { Database } from '../../platform/db/schema.js';
 import type { AuditLog } from '../../platform/audit/audit.js';
 import {
   assertTenant,
@@ -128,19 +130,23 @@ export class SendingAccountService {
     }
   }
 
-  async sendingContext(accountId: string): Promise<SendingContext | null> {
+  /**
+   * The account as the send path sees it (cached briefly). `ex` is the caller's transaction when
+   * it holds one (on SQLite a query outside it would wait for it to end).
+   */
+  async sendingContext(accountId: string, ex: Kysely<Database> = this.ctx.db): Promise<SendingContext | null> {
     const now = this.ctx.clock.now();
     const hit = this.contexts.get(accountId);
     if (hit && now - hit.at < CONTEXT_TTL_MS) {
       return hit.value;
     }
-    const account = await this.ctx.db
+    const account = await ex
       .selectFrom('sending_accounts')
       .selectAll()
       .where('id', '=', accountId)
       .executeTakeFirst();
     const enterprise = account
-      ? await this.ctx.db
+      ? await ex
           .selectFrom('enterprises')
           .selectAll()
           .where('id', '=', account.enterprise_id)

@@ -12,7 +12,6 @@ import { MemoryRateLimiter } from '../../platform/http/rate-limit.js';
 import { newId } from '../../platform/ids.js';
 import { wallClock, zonedToUtc } from '../../platform/time-zones.js';
 import { Batcher } from '../../delivery/batcher.js';
-import { insertRows } from '../../platform/db/bulk.js';
 import type { QueuePriority } from '../../platform/queue/queue.js';
 import type { SendingContext } from '../customers/sending-accounts.service.js';
 import type { Customers } from '../customers/customers.module.js';
@@ -32,6 +31,9 @@ import type {
 } from './messages.contract.js';
 import { NO_COUNTRY, QUEUE_PRIORITY } from './messages.contract.js';
 import type { MessagesTable } from './messages.tables.js';
+import type { Requeue, WorkIntake } from '../../delivery/ports.js';
+import type { LifecycleService } from './lifecycle.service.js';
+import type { MessageRepository } from './messages.repository.js';
 
 export const ME = {
   accountNotFound: defineError(
@@ -179,15 +181,6 @@ export interface AcceptOptions {
   idempotency?: IdempotencyInput;
 }
 
-/** Called after commit with the messages to queue now (the engine). */
-export interface AcceptSink {
-  backlog(): number;
-  enqueue(items: Array<{ id: string; providerId: string; priority: QueuePriority }>): void;
-  /** Scheduled messages (send_at in the future) are picked up by the engine's scheduler. */
-  scheduled(count: number): void;
-  emitStatus(rows: readonly MessagesTable[]): void;
-}
-
 export function requestHash(parts: unknown[]): string {
   return createHash('sha256').update(JSON.stringify(parts)).digest('hex');
 }
@@ -252,7 +245,11 @@ export class AcceptService {
       routing: RoutingService;
       billing: BillingServices;
       hooks: AcceptHooks;
-      sink: AcceptSink;
+      /** Stores the rows (the one owner of message status). */
+      lifecycle: LifecycleService;
+      repo: MessageRepository;
+      /** The delivery engine: queued messages are handed to it after commit. */
+      sink: WorkIntake;
     },
   ) {
     this.batcher = new Batcher((reqs) => this.commit(reqs), 256);
@@ -283,12 +280,7 @@ export class AcceptService {
     }
     // Registered before the first await, so a concurrent duplicate waits for this one.
     const done = (async () => {
-      const stored = await this.ctx.db
-        .selectFrom('idempotency_keys')
-        .select(['request_hash', 'response', 'expires_at'])
-        .where('scope', '=', idem.scope)
-        .where('key', '=', idem.key)
-        .executeTakeFirst();
+      const stored = await this.deps.repo.findIdempotencyKey(idem.scope, idem.key);
       if (stored && stored.expires_at > this.ctx.clock.iso()) {
         if (stored.request_hash !== idem.hash) {
           throw ME.idempotencyReused();
@@ -656,6 +648,8 @@ export class AcceptService {
       attempts: 0,
       next_attempt_at: null,
       tried_providers: '[]',
+      lease_until: null,
+      lease_owner: null,
       error_code: null,
       error_message: null,
       created_at: nowIso,
@@ -699,14 +693,7 @@ export class AcceptService {
     if (!seed) {
       const [y, mo, d] = day.split('-').map(Number) as [number, number, number];
       const start = new Date(zonedToUtc(y, mo, d, 0, 0, account.enterprise.timezone)).toISOString();
-      seed = this.ctx.db
-        .selectFrom('messages')
-        .select((eb) => eb.fn.countAll<number>().as('n'))
-        .where('sending_account_id', '=', id)
-        .where('created_at', '>=', start)
-        .where('status', '!=', 'rejected')
-        .executeTakeFirst()
-        .then((r) => Number(r?.n ?? 0));
+      seed = this.deps.repo.countSince(id, start);
       this.dailySeeds.set(seedKey, seed);
     }
     const counted = await seed;
@@ -737,9 +724,8 @@ export class AcceptService {
       lowBalance: Parameters<BillingServices['ledger']['emitAfterCommit']>[0]['lowBalance'];
     }> = [];
     const accepted: MessagesTable[] = [];
-    const toQueue: Array<{ id: string; providerId: string; priority: QueuePriority }> = [];
-    let scheduled = 0;
-    await this.ctx.db.transaction().execute(async (trx) => {
+    const toQueue: Requeue[] = [];
+    await this.deps.lifecycle.run(async (trx, fx) => {
       // Quotas: one deduction per account and channel for the whole batch; when that is refused,
       // request by request, then item by item, so what fits is still accepted.
       const refusedByQuota = await this.deductQuotas(trx, reqs, outcomes);
@@ -802,13 +788,16 @@ export class AcceptService {
           outcomes[i]?.set(d.index, null);
           accepted.push(d.row);
           if (d.row.status === 'queued') {
-            toQueue.push({ id: d.row.id, providerId: d.row.provider_id as string, priority: d.priority });
-          } else {
-            scheduled++;
+            toQueue.push({
+              id: d.row.id,
+              providerId: d.row.provider_id as string,
+              priority: d.priority,
+              due: 0,
+            });
           }
         }
       }
-      await insertRows(trx, this.ctx.database, 'messages', accepted);
+      await this.deps.lifecycle.insertAccepted(trx, fx, accepted);
       // Idempotency keys are stored with the response when something was accepted (a request
       // refused as a whole may be retried after the customer fixed it).
       for (let i = 0; i < reqs.length; i++) {
@@ -827,31 +816,25 @@ export class AcceptService {
         }
         if (any) {
           const at = this.ctx.clock.now();
-          await trx
-            .insertInto('idempotency_keys')
-            .values({
-              id: newId(),
-              scope: r.idempotency.scope,
-              key: r.idempotency.key,
-              request_hash: r.idempotency.hash,
-              status_code: 200,
-              response: JSON.stringify(results),
-              created_at: new Date(at).toISOString(),
-              expires_at: new Date(at + IDEMPOTENCY_TTL_MS).toISOString(),
-            })
-            .onConflict((oc) => oc.columns(['scope', 'key']).doNothing())
-            .execute();
+          await this.deps.repo.saveIdempotencyKey(trx, {
+            id: newId(),
+            scope: r.idempotency.scope,
+            key: r.idempotency.key,
+            request_hash: r.idempotency.hash,
+            status_code: 200,
+            response: JSON.stringify(results),
+            created_at: new Date(at).toISOString(),
+            expires_at: new Date(at + IDEMPOTENCY_TTL_MS).toISOString(),
+          });
         }
       }
+      fx.then(() => {
+        for (const l of lowBalance) {
+          billing.ledger.emitAfterCommit(l);
+        }
+        this.deps.sink.enqueue(toQueue);
+      });
     });
-    for (const l of lowBalance) {
-      billing.ledger.emitAfterCommit(l);
-    }
-    this.deps.sink.enqueue(toQueue);
-    if (scheduled > 0) {
-      this.deps.sink.scheduled(scheduled);
-    }
-    this.deps.sink.emitStatus(accepted);
     return outcomes;
   }
 

@@ -7,6 +7,7 @@ import { Agent, request } from 'undici';
 import type { AppContext } from '../../context.js';
 import { newId } from '../../platform/ids.js';
 import type { CallbacksTable } from './callbacks.tables.js';
+import type { CallbackRepository } from './callbacks.repository.js';
 import { CALLBACK_HEADERS, signCallback } from './callbacks.signing.js';
 import './callbacks.tables.js';
 
@@ -54,6 +55,9 @@ export class CallbackDispatcher {
 
   constructor(
     private readonly ctx: AppContext,
+    private readonly repo: CallbackRepository,
+    /** The account's signing secret (null: the account is gone, the callback is dead). */
+    private readonly secrets: (accountId: string) => Promise<{ callbackSecret: string } | null>,
     private readonly opts: DispatcherOptions,
   ) {
     this.batchSize = opts.batchSize ?? 100;
@@ -113,33 +117,9 @@ export class CallbackDispatcher {
   }
 
   /** Claims due rows (a token and a lease, so two processes never deliver one twice). */
-  private async claim(): Promise<CallbacksTable[]> {
-    const now = this.ctx.clock.iso();
-    const due = await this.ctx.db
-      .selectFrom('callbacks')
-      .select('id')
-      .where('status', '=', 'pending')
-      .where('next_attempt_at', '<=', now)
-      .orderBy('next_attempt_at')
-      .limit(this.batchSize)
-      .execute();
-    if (due.length === 0) {
-      return [];
-    }
-    const token = newId();
+  private claim(): Promise<CallbacksTable[]> {
     const lease = new Date(this.ctx.clock.now() + this.opts.timeoutMs + 60_000).toISOString();
-    await this.ctx.db
-      .updateTable('callbacks')
-      .set({ claim_token: token, next_attempt_at: lease })
-      .where(
-        'id',
-        'in',
-        due.map((d) => d.id),
-      )
-      .where('status', '=', 'pending')
-      .where('next_attempt_at', '<=', now)
-      .execute();
-    return this.ctx.db.selectFrom('callbacks').selectAll().where('claim_token', '=', token).execute();
+    return this.repo.claim(this.ctx.clock.iso(), this.batchSize, newId(), lease);
   }
 
   private async runBatch(): Promise<number> {
@@ -148,13 +128,11 @@ export class CallbackDispatcher {
       return 0;
     }
     const secrets = new Map<string, string>();
-    const accounts = await this.ctx.db
-      .selectFrom('sending_accounts')
-      .select(['id', 'callback_secret'])
-      .where('id', 'in', [...new Set(rows.map((r) => r.sending_account_id))])
-      .execute();
-    for (const a of accounts) {
-      secrets.set(a.id, a.callback_secret);
+    for (const id of new Set(rows.map((r) => r.sending_account_id))) {
+      const account = await this.secrets(id);
+      if (account) {
+        secrets.set(id, account.callbackSecret);
+      }
     }
     let next = 0;
     const worker = async (): Promise<void> => {
@@ -251,36 +229,30 @@ export class CallbackDispatcher {
         ).toISOString();
       }
     }
-    await this.ctx.db.transaction().execute(async (trx) => {
-      await trx
-        .updateTable('callbacks')
-        .set({
-          status,
-          attempts: attempt,
-          next_attempt_at: nextAttemptAt,
-          claim_token: null,
-          last_status_code: o.statusCode,
-          last_error: o.error,
-          ...(o.ok ? { delivered_at: now } : {}),
-          updated_at: now,
-        })
-        .where('id', '=', row.id)
-        .where('claim_token', '=', row.claim_token)
-        .execute();
-      await trx
-        .insertInto('callback_attempts')
-        .values({
-          id: newId(),
-          callback_id: row.id,
-          attempt,
-          outcome: o.ok ? 'delivered' : 'failed',
-          status_code: o.statusCode,
-          latency_ms: o.latencyMs,
-          error: o.error,
-          started_at: o.startedAt,
-        })
-        .execute();
-    });
+    await this.repo.recordAttempt(
+      row.id,
+      row.claim_token,
+      {
+        status,
+        attempts: attempt,
+        next_attempt_at: nextAttemptAt,
+        claim_token: null,
+        last_status_code: o.statusCode,
+        last_error: o.error,
+        ...(o.ok ? { delivered_at: now } : {}),
+        updated_at: now,
+      },
+      {
+        id: newId(),
+        callback_id: row.id,
+        attempt,
+        outcome: o.ok ? 'delivered' : 'failed',
+        status_code: o.statusCode,
+        latency_ms: o.latencyMs,
+        error: o.error,
+        started_at: o.startedAt,
+      },
+    );
     if (status !== 'pending') {
       this.ctx.events.emit(`callback.${status}`, { id: row.id, event: row.event }, row.enterprise_id);
     }

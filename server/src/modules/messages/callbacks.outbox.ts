@@ -1,13 +1,16 @@
-// The callback outbox writer (MS-8): turns message events into rows of the durable `callbacks`
-// table. Events can come at thousands per second, so they are buffered in memory and written
-// in batches per tick; an event is raised after its message's commit, so a crash can lose at
-// most the buffered tick (documented in the README).
-import type { AppContext } from '../../context.js';
+// The callback outbox writer (MS-8): a status change or an inbound message becomes a row of the
+// durable `callbacks` table in the same transaction that writes it, so a crash loses neither
+// the change nor its callback. The dispatcher delivers the rows.
+import type { Transaction } from 'kysely';
+import type { Clock } from '../../platform/clock.js';
+import type { Database } from '../../platform/db/schema.js';
 import { newId } from '../../platform/ids.js';
 import type { SendingContext } from '../customers/sending-accounts.service.js';
-import type { MessageStatusEvent } from './messages.contract.js';
+import type { Executor } from './messages.repository.js';
+import type { StatusChange } from './lifecycle.effects.js';
 import { FINAL_STATUSES } from './messages.tables.js';
 import type { CallbackEvent, CallbacksTable } from './callbacks.tables.js';
+import type { CallbackRepository } from './callbacks.repository.js';
 import './callbacks.tables.js';
 
 /** Raised by the inbox (MS-6) for every stored inbound message. */
@@ -35,107 +38,78 @@ interface Pending {
   data: Record<string, unknown>;
 }
 
-const INSERT_CHUNK = 200;
-
 export class CallbackOutbox {
-  private buffer: Pending[] = [];
-  private timer: NodeJS.Timeout | null = null;
-  private flushing: Promise<void> = Promise.resolve();
   /** Called after rows are written (the dispatcher delivers them without waiting for its tick). */
   onWritten: () => void = () => undefined;
 
   constructor(
-    private readonly ctx: AppContext,
-    private readonly sendingContext: (accountId: string) => Promise<SendingContext | null>,
-    private readonly flushIntervalMs = 50,
-    private readonly maxBuffer = 2_000,
+    private readonly clock: Clock,
+    private readonly repo: CallbackRepository,
+    private readonly sendingContext: (accountId: string, ex: Executor) => Promise<SendingContext | null>,
   ) {}
 
-  /** Status callbacks go out for `sent` and every final state. */
-  onStatus(e: MessageStatusEvent): void {
-    if (e.status !== 'sent' && !FINAL_STATUSES.has(e.status)) {
-      return;
+  /** The lifecycle's in-transaction writer: status callbacks for `sent` and every final state. */
+  readonly writeStatusChanges = async (trx: Transaction<Database>, changes: readonly StatusChange[]) => {
+    const pending: Pending[] = [];
+    for (const c of changes) {
+      const e = c.row;
+      if (e.status !== 'sent' && !FINAL_STATUSES.has(e.status)) {
+        continue;
+      }
+      pending.push({
+        event: 'message.status',
+        accountId: e.sending_account_id,
+        referenceId: e.id,
+        data: {
+          messageId: e.id,
+          status: e.status,
+          channel: e.channel,
+          to: e.recipient,
+          from: e.sender,
+          country: e.country,
+          segments: e.segments,
+          price: Number(e.price),
+          clientRef: e.client_ref,
+          errorCode: c.errorCode,
+          at: c.at,
+        },
+      });
     }
-    this.push({
-      event: 'message.status',
-      accountId: e.sendingAccountId,
-      referenceId: e.messageId,
-      data: {
-        messageId: e.messageId,
-        status: e.status,
-        channel: e.channel,
-        to: e.to,
-        from: e.from,
-        country: e.country,
-        segments: e.segments,
-        price: e.price,
-        clientRef: e.clientRef,
-        errorCode: e.errorCode,
-        at: e.at,
-      },
-    });
-  }
+    await this.write(trx, pending);
+  };
 
-  onInbound(e: MessageInboundEvent): void {
+  /** Inside the inbox's transaction: the inbound callback of a stored inbound message. */
+  async writeInbound(trx: Transaction<Database>, e: MessageInboundEvent): Promise<void> {
     if (!e.sendingAccountId) {
       return;
     }
-    this.push({
-      event: 'message.inbound',
-      accountId: e.sendingAccountId,
-      referenceId: e.inboundId,
-      data: {
-        inboundId: e.inboundId,
-        from: e.from,
-        to: e.to,
-        text: e.text,
-        receivedAt: e.receivedAt,
-        classification: e.classification,
+    await this.write(trx, [
+      {
+        event: 'message.inbound',
+        accountId: e.sendingAccountId,
+        referenceId: e.inboundId,
+        data: {
+          inboundId: e.inboundId,
+          from: e.from,
+          to: e.to,
+          text: e.text,
+          receivedAt: e.receivedAt,
+          classification: e.classification,
+        },
       },
-    });
+    ]);
   }
 
-  private push(p: Pending): void {
-    this.buffer.push(p);
-    if (this.buffer.length >= this.maxBuffer) {
-      void this.flush();
-    } else if (!this.timer) {
-      this.timer = setTimeout(() => void this.flush(), this.flushIntervalMs);
-      this.timer.unref();
+  private async write(trx: Transaction<Database>, batch: readonly Pending[]): Promise<void> {
+    if (batch.length === 0) {
+      return;
     }
-  }
-
-  /** Writes what is buffered; resolves when everything queued so far is stored. */
-  flush(): Promise<void> {
-    if (this.timer) {
-      clearTimeout(this.timer);
-      this.timer = null;
-    }
-    const batch = this.buffer;
-    this.buffer = [];
-    this.flushing = this.flushing.then(async () => {
-      if (batch.length === 0) {
-        return;
-      }
-      try {
-        const written = await this.write(batch);
-        if (written > 0) {
-          this.onWritten();
-        }
-      } catch (err) {
-        this.ctx.log.error({ err, lost: batch.length }, 'failed to write callbacks to the outbox');
-      }
-    });
-    return this.flushing;
-  }
-
-  private async write(batch: Pending[]): Promise<number> {
     const accounts = new Map<string, SendingContext | null>();
     for (const id of new Set(batch.map((p) => p.accountId))) {
-      accounts.set(id, await this.sendingContext(id));
+      accounts.set(id, await this.sendingContext(id, trx));
     }
-    const now = this.ctx.clock.iso();
-    const expires = new Date(this.ctx.clock.now() + CALLBACK_RETRY_WINDOW_MS).toISOString();
+    const now = this.clock.iso();
+    const expires = new Date(this.clock.now() + CALLBACK_RETRY_WINDOW_MS).toISOString();
     const rows: CallbacksTable[] = [];
     for (const p of batch) {
       const account = accounts.get(p.accountId)?.account;
@@ -165,15 +139,9 @@ export class CallbackOutbox {
       });
     }
     if (rows.length > 0) {
-      await this.ctx.db.transaction().execute(async (trx) => {
-        for (let i = 0; i < rows.length; i += INSERT_CHUNK) {
-          await trx
-            .insertInto('callbacks')
-            .values(rows.slice(i, i + INSERT_CHUNK))
-            .execute();
-        }
-      });
+      await this.repo.insert(trx, rows);
+      // Harmless if the transaction is rolled back: the dispatcher finds nothing new.
+      setImmediate(() => this.onWritten());
     }
-    return rows.length;
   }
 }

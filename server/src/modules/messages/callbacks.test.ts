@@ -1,4 +1,5 @@
-// MS-8 customer callbacks: the outbox fed by message events, delivery to a real HTTP receiver
+// MS-8 customer callbacks: the outbox written in the transaction of each status change and
+// inbound message, delivery to a real HTTP receiver
 // on loopback, signatures verified as the README says, retries driven by a fake clock, the
 // dead letter after 24 hours, manual re-send and the API's tenant scope.
 import http from 'node:http';
@@ -11,10 +12,10 @@ import { createTenant, type Tenant } from '../../../test/helpers/tenants.js';
 import { FakeClock } from '../../platform/clock.js';
 import { newId } from '../../platform/ids.js';
 import { identityServices } from '../identity/identity.module.js';
-import { MESSAGE_STATUS_EVENT, type MessageStatusEvent } from './messages.contract.js';
+import type { StatusChange } from './lifecycle.effects.js';
 import { messagesServices } from './messages.module.js';
 import type { MessageStatus } from './messages.tables.js';
-import { MESSAGE_INBOUND_EVENT, type MessageInboundEvent } from './callbacks.outbox.js';
+import type { MessageInboundEvent } from './callbacks.outbox.js';
 import { backoffDelay, DEFAULT_BACKOFF } from './callbacks.dispatcher.js';
 import { registerTemplatesAndCallbacks, templatesAndCallbacks } from './templates-callbacks.js';
 
@@ -85,26 +86,50 @@ async function call<T = Record<string, unknown>>(
   return { status: res.statusCode, body: res.json<Body<T>>() };
 }
 
-function statusEvent(tenant: Tenant, status: MessageStatus, messageId = newId()): MessageStatusEvent {
+/** A status change as the lifecycle hands it to the outbox writer. */
+function statusChange(tenant: Tenant, status: MessageStatus, messageId = newId()): StatusChange {
   return {
-    messageId,
-    enterpriseId: tenant.enterpriseId,
-    sendingAccountId: tenant.sendingAccountId,
-    source: 'api',
-    channel: 'sms',
-    status,
-    to: '+14155550100',
-    from: 'PIGEON',
-    country: 'US',
-    providerId: null,
-    segments: 1,
-    price: 5000,
-    clientRef: 'ref-1',
-    errorCode: null,
-    textStart: 'Hello',
-    createdAt: clock.iso(),
+    row: {
+      id: messageId,
+      enterprise_id: tenant.enterpriseId,
+      sending_account_id: tenant.sendingAccountId,
+      source: 'api',
+      channel: 'sms',
+      recipient: '+14155550100',
+      country: 'US',
+      sender: 'PIGEON',
+      subject: null,
+      body: 'Hello',
+      html: null,
+      segments: 1,
+      smart_encoding: 0,
+      priority: 'normal',
+      status,
+      client_ref: 'ref-1',
+      send_at: null,
+      expires_at: null,
+      price: 5000,
+      refund_on_failure: 1,
+      refunded: 0,
+      provider_id: null,
+      attempts: 0,
+      tried_providers: '[]',
+      sent_at: null,
+      created_at: clock.iso(),
+    },
+    from: 'sending',
     at: clock.iso(),
+    errorCode: null,
   };
+}
+
+/** Writes status changes as the lifecycle does: inside one transaction. */
+async function writeStatus(...changes: StatusChange[]): Promise<void> {
+  await app.ctx.db.transaction().execute((trx) => tc().outbox.writeStatusChanges(trx, changes));
+}
+
+async function writeInbound(e: MessageInboundEvent): Promise<void> {
+  await app.ctx.db.transaction().execute((trx) => tc().outbox.writeInbound(trx, e));
 }
 
 async function setUrls(tenant: Tenant, urls: { statusCallbackUrl?: string; inboundCallbackUrl?: string }) {
@@ -156,9 +181,8 @@ describe('MS-8 callback delivery', () => {
     await setUrls(a, { statusCallbackUrl: `${base}/a/status` });
     const messageId = newId();
     // `queued` is not called back; `delivered` is.
-    app.ctx.events.emit(MESSAGE_STATUS_EVENT, statusEvent(a, 'queued', messageId), a.enterpriseId);
-    app.ctx.events.emit(MESSAGE_STATUS_EVENT, statusEvent(a, 'delivered', messageId), a.enterpriseId);
-    await tc().outbox.flush();
+    await writeStatus(statusChange(a, 'queued', messageId));
+    await writeStatus(statusChange(a, 'delivered', messageId));
     await tc().dispatcher.runDue();
     const mine = () => received.filter((r) => r.path === '/a/status');
     expect(mine().map((r) => r.answered)).toEqual([500]);
@@ -236,14 +260,9 @@ describe('MS-8 callback delivery', () => {
       receivedAt: clock.iso(),
       classification: 'opt_out',
     };
-    app.ctx.events.emit(MESSAGE_INBOUND_EVENT, inbound, a.enterpriseId);
+    await writeInbound(inbound);
     // Unmatched inbound messages have no account to call back.
-    app.ctx.events.emit(
-      MESSAGE_INBOUND_EVENT,
-      { ...inbound, inboundId: newId(), sendingAccountId: null },
-      null,
-    );
-    await tc().outbox.flush();
+    await writeInbound({ ...inbound, inboundId: newId(), sendingAccountId: null });
     const start = clock.now();
     await tc().dispatcher.runDue();
     while (clock.now() - start < 25 * HOUR) {
@@ -300,8 +319,7 @@ describe('MS-8 callback delivery', () => {
   it('counts a receiver that does not answer in time as a failed attempt', async () => {
     plans.set('/b/slow', [0, 200]);
     await setUrls(b, { statusCallbackUrl: `${base}/b/slow` });
-    app.ctx.events.emit(MESSAGE_STATUS_EVENT, statusEvent(b, 'failed'), b.enterpriseId);
-    await tc().outbox.flush();
+    await writeStatus(statusChange(b, 'failed'));
     await tc().dispatcher.runDue();
     const [row] = await app.ctx.db
       .selectFrom('callbacks')
@@ -312,14 +330,11 @@ describe('MS-8 callback delivery', () => {
     expect(row?.last_error).toMatch(/timed out|timeout/i);
   });
 
-  it('writes a burst of events in batches, every one of them', async () => {
+  it('writes a burst of status changes in one transaction, every one of them', async () => {
     const burst = await createTenant(app);
     plans.set('/burst', [200]);
     await setUrls(burst, { statusCallbackUrl: `${base}/burst` });
-    for (let i = 0; i < 1500; i++) {
-      app.ctx.events.emit(MESSAGE_STATUS_EVENT, statusEvent(burst, 'sent'), burst.enterpriseId);
-    }
-    await tc().outbox.flush();
+    await writeStatus(...Array.from({ length: 1500 }, () => statusChange(burst, 'sent')));
     const n = await app.ctx.db
       .selectFrom('callbacks')
       .select((eb) => eb.fn.countAll<number>().as('n'))

@@ -38,7 +38,9 @@ export function registerInboxAndOptOut(
   const audit = identityServices(ctx).audit;
   const optOutKeywords = new OptOutKeywordService(ctx, audit);
   const suppressions = new SuppressionService(ctx, audit);
-  const inbox = new InboxService(ctx, audit, suppressions, optOutKeywords);
+  const inbox = new InboxService(ctx, audit, suppressions, optOutKeywords, (trx, e) =>
+    messages.outbox.writeInbound(trx, e),
+  );
   registry.set(ctx, { inbox, suppressions, optOutKeywords });
 
   messages.hooks.check.push(suppressions.check);

@@ -2,7 +2,9 @@
 // account (by the number it was sent to, a claimed keyword, or the latest outbound SMS to the
 // sender), classifies it, applies opt-out/opt-in keywords to the suppression list in the same
 // transaction and raises `message.inbound` after commit.
+import type { Transaction } from 'kysely';
 import type { AppContext } from '../../context.js';
+import type { Database } from '../../platform/db/schema.js';
 import type { AuditLog } from '../../platform/audit/audit.js';
 import {
   assertTenant,
@@ -123,6 +125,8 @@ export class InboxService {
     private readonly audit: AuditLog,
     private readonly suppressions: SuppressionService,
     private readonly optOutKeywords: OptOutKeywordService,
+    /** Writes the inbound callback inside the transaction that stores the message (MS-8). */
+    private readonly writeCallback: (trx: Transaction<Database>, e: MessageInboundEvent) => Promise<void>,
   ) {}
 
   /**
@@ -156,8 +160,19 @@ export class InboxService {
     const enterpriseId = match.enterpriseId;
     // Only a real number can be suppressed (the check hook compares E.164 recipients).
     const suppressible = optOut !== null && enterpriseId !== null && from.startsWith('+');
+    const event: MessageInboundEvent = {
+      inboundId: row.id,
+      enterpriseId: row.enterprise_id,
+      sendingAccountId: row.sending_account_id,
+      from: row.sender,
+      to: row.recipient,
+      text: row.body,
+      receivedAt: row.received_at,
+      classification: row.classification,
+    };
     const changed = await this.ctx.db.transaction().execute(async (trx) => {
       await trx.insertInto('inbound_messages').values(row).execute();
+      await this.writeCallback(trx, event);
       if (!suppressible) {
         return {};
       }
@@ -170,16 +185,6 @@ export class InboxService {
       });
     });
     this.suppressions.announce(changed);
-    const event: MessageInboundEvent = {
-      inboundId: row.id,
-      enterpriseId: row.enterprise_id,
-      sendingAccountId: row.sending_account_id,
-      from: row.sender,
-      to: row.recipient,
-      text: row.body,
-      receivedAt: row.received_at,
-      classification: row.classification,
-    };
     this.ctx.events.emit(MESSAGE_INBOUND_EVENT, event, row.enterprise_id);
     return inboundView(row);
   }

@@ -2,9 +2,11 @@
 import { Type, type Static } from 'typebox';
 import { Nullable, Timestamp, Uuid } from '../../platform/http/schemas.js';
 import { CursorQuery } from '../../platform/http/pagination.js';
+import { MESSAGE_STATUSES, type MessageStatus } from './messages.tables.js';
 
 export const MessageStatusSchema = Type.Union([
   Type.Literal('accepted'),
+  Type.Literal('pending_review'),
   Type.Literal('queued'),
   Type.Literal('sending'),
   Type.Literal('sent'),
@@ -15,7 +17,17 @@ export const MessageStatusSchema = Type.Union([
   Type.Literal('rejected'),
   Type.Literal('canceled'),
   Type.Literal('partially_delivered'),
+  Type.Literal('unknown'),
 ]);
+// One list: the schema's literals are exactly the lifecycle's statuses.
+const _sameStatuses: [Static<typeof MessageStatusSchema>, MessageStatus] extends [
+  MessageStatus,
+  Static<typeof MessageStatusSchema>,
+]
+  ? true
+  : never = true;
+void _sameStatuses;
+void MESSAGE_STATUSES;
 const PrioritySchema = Type.Union([Type.Literal('high'), Type.Literal('normal'), Type.Literal('low')]);
 const SendChannel = Type.Union([Type.Literal('sms'), Type.Literal('email')]);
 

@@ -1,7 +1,6 @@
 // The message store seen from the API and console (MS-1, MS-3, MS-5): who may send as which
 // account, the outbox with filters and cursor pagination, one message with its timeline,
 // attempts and parts, status, cancel, and quotes.
-import type { AppContext } from '../../context.js';
 import {
   assertTenant,
   isCustomer,
@@ -12,7 +11,6 @@ import { errors } from '../../platform/http/errors.js';
 import { cursorPage, decodeCursor } from '../../platform/http/pagination.js';
 import type { CursorPagination } from '../../platform/http/envelope.js';
 import type { Locale } from '../../platform/i18n/i18n.js';
-import type { DeliveryEngine } from '../../delivery/engine.js';
 import type { BillingServices } from '../billing/billing.module.js';
 import type { Customers } from '../customers/customers.module.js';
 import type { RoutingService } from '../routing/routing.service.js';
@@ -28,6 +26,8 @@ import {
 } from './accept.service.js';
 import type { AcceptOrigin, AcceptResult, SendItem } from './messages.contract.js';
 import { FINAL_STATUSES, type MessagesTable } from './messages.tables.js';
+import type { MessageRepository, OutboxScope } from './messages.repository.js';
+import type { LifecycleService } from './lifecycle.service.js';
 import type { OutboxQuery } from './messages.schemas.js';
 import { checkSmsText, parseEmailRecipient, parsePhoneRecipient } from './validation.js';
 
@@ -68,7 +68,7 @@ export interface MessageView {
   updatedAt: string;
 }
 
-export function messageView(r: MessagesTable, sending = false): MessageView {
+export function messageView(r: MessagesTable): MessageView {
   return {
     id: r.id,
     enterpriseId: r.enterprise_id,
@@ -83,7 +83,7 @@ export function messageView(r: MessagesTable, sending = false): MessageView {
     text: r.body,
     encoding: r.encoding,
     segments: r.segments,
-    status: sending && r.status === 'queued' ? 'sending' : r.status,
+    status: r.status,
     priority: r.priority,
     clientRef: r.client_ref,
     campaignId: r.campaign_id,
@@ -109,10 +109,14 @@ export function messageView(r: MessagesTable, sending = false): MessageView {
 
 export class MessageService {
   constructor(
-    private readonly ctx: AppContext,
     readonly acceptor: AcceptService,
-    private readonly engine: DeliveryEngine,
-    private readonly deps: { customers: Customers; billing: BillingServices; routing: RoutingService },
+    private readonly deps: {
+      repo: MessageRepository;
+      lifecycle: LifecycleService;
+      customers: Customers;
+      billing: BillingServices;
+      routing: RoutingService;
+    },
   ) {}
 
   /**
@@ -256,74 +260,39 @@ export class MessageService {
     };
   }
 
-  private scoped(auth: AuthContext) {
-    let q = this.ctx.db.selectFrom('messages');
-    const tenant = tenantFilter(auth);
-    if (tenant) {
-      q = q.where('enterprise_id', '=', tenant);
-    }
-    if (auth.kind === 'apiKey' && auth.apiKey?.ownerType === 'sending_account') {
-      q = q.where('sending_account_id', '=', auth.apiKey.ownerId);
-    }
-    return q;
+  /** The caller's view of the message store: its tenant, and an API key its own account. */
+  private scopeOf(auth: AuthContext): OutboxScope {
+    return {
+      enterpriseId: tenantFilter(auth),
+      sendingAccountId:
+        auth.kind === 'apiKey' && auth.apiKey?.ownerType === 'sending_account' ? auth.apiKey.ownerId : null,
+    };
   }
 
   async outbox(
     auth: AuthContext,
     q: OutboxQuery,
   ): Promise<{ items: MessageView[]; pagination: CursorPagination }> {
-    let base = this.scoped(auth).selectAll();
-    if (q.from) {
-      base = base.where('created_at', '>=', new Date(q.from).toISOString());
-    }
-    if (q.to) {
-      base = base.where('created_at', '<', new Date(q.to).toISOString());
-    }
-    if (q.enterpriseId) {
-      base = base.where('enterprise_id', '=', q.enterpriseId);
-    }
-    if (q.sendingAccountId) {
-      base = base.where('sending_account_id', '=', q.sendingAccountId);
-    }
-    if (q.status) {
-      base = base.where('status', '=', q.status);
-    }
-    if (q.channel) {
-      base = base.where('channel', '=', q.channel);
-    }
-    if (q.country) {
-      base = base.where('country', '=', q.country);
-    }
-    if (q.providerId) {
-      base = base.where('provider_id', '=', q.providerId);
-    }
-    if (q.campaignId) {
-      base = base.where('campaign_id', '=', q.campaignId);
-    }
+    let recipient: string | undefined;
     if (q.number) {
       const n = q.number.trim();
       const phone = parsePhoneRecipient(n);
-      base = base.where('recipient', '=', phone.ok ? phone.value.to : n.toLowerCase());
+      recipient = phone.ok ? phone.value.to : n.toLowerCase();
     }
-    if (q.clientRef) {
-      base = base.where('client_ref', '=', q.clientRef);
-    }
-    if (q.cursor) {
-      base = base.where('id', '<', decodeCursor(q.cursor).id);
-    }
-    const rows = await base
-      .orderBy('id', 'desc')
-      .limit(q.size + 1)
-      .execute();
+    const rows = await this.deps.repo.outbox(this.scopeOf(auth), {
+      ...q,
+      ...(recipient !== undefined ? { recipient } : {}),
+      ...(q.cursor ? { beforeId: decodeCursor(q.cursor).id } : {}),
+    });
     const page = cursorPage(rows, q.size, (r) => ({ sortKey: r.created_at, id: r.id }));
     return {
-      items: page.items.map((r) => messageView(r, this.engine.isSending(r.id))),
+      items: page.items.map((r) => messageView(r)),
       pagination: { size: q.size, nextCursor: page.nextCursor },
     };
   }
 
   private async load(auth: AuthContext, id: string): Promise<MessagesTable> {
-    const row = await this.scoped(auth).selectAll().where('id', '=', id).executeTakeFirst();
+    const row = await this.deps.repo.findOne(this.scopeOf(auth), id);
     if (!row) {
       throw ME.messageNotFound();
     }
@@ -332,7 +301,7 @@ export class MessageService {
 
   async status(auth: AuthContext, id: string) {
     const r = await this.load(auth, id);
-    const v = messageView(r, this.engine.isSending(r.id));
+    const v = messageView(r);
     return {
       id: v.id,
       status: v.status,
@@ -346,20 +315,7 @@ export class MessageService {
 
   async detail(auth: AuthContext, id: string) {
     const r = await this.load(auth, id);
-    const [attempts, parts] = await Promise.all([
-      this.ctx.db
-        .selectFrom('message_attempts')
-        .selectAll()
-        .where('message_id', '=', id)
-        .orderBy('attempt')
-        .execute(),
-      this.ctx.db
-        .selectFrom('message_parts')
-        .selectAll()
-        .where('message_id', '=', id)
-        .orderBy('part_index')
-        .execute(),
-    ]);
+    const [attempts, parts] = await Promise.all([this.deps.repo.attemptsOf(id), this.deps.repo.partsOf(id)]);
     const timeline: Array<{ at: string; status: string; detail: string }> = [];
     timeline.push({
       at: r.created_at,
@@ -391,7 +347,7 @@ export class MessageService {
     }
     timeline.sort((a, b) => (a.at < b.at ? -1 : a.at > b.at ? 1 : 0));
     return {
-      ...messageView(r, this.engine.isSending(r.id)),
+      ...messageView(r),
       ...(isCustomer(auth) || auth.kind === 'apiKey'
         ? {}
         : { cost: r.cost === null ? null : Number(r.cost) }),
@@ -425,37 +381,11 @@ export class MessageService {
    */
   async cancel(auth: AuthContext, id: string): Promise<MessageView> {
     const r = await this.load(auth, id);
-    if ((r.status !== 'accepted' && r.status !== 'queued') || this.engine.isSending(id)) {
-      throw ME.notCancelable({ status: this.engine.isSending(id) ? 'sending' : r.status });
-    }
-    const nowIso = this.ctx.clock.iso();
-    const done = await this.ctx.db.transaction().execute(async (trx) => {
-      const updated = await trx
-        .updateTable('messages')
-        .set({
-          status: 'canceled',
-          done_at: nowIso,
-          updated_at: nowIso,
-          error_code: 'CANCELED',
-          refunded: Number(r.price) > 0 ? 1 : 0,
-        })
-        .where('id', '=', id)
-        .where('status', 'in', ['accepted', 'queued'])
-        .returningAll()
-        .executeTakeFirst();
-      if (!updated) {
-        return null;
-      }
-      const refund = await this.deps.billing.refundMany(trx, [id], { note: 'message canceled' });
-      await this.deps.billing.returnQuota(trx, r.sending_account_id, r.channel, 1, id);
-      return { updated, refund };
-    });
-    if (!done) {
+    const change = await this.deps.lifecycle.cancel(r);
+    if (!change) {
       const now = await this.load(auth, id);
       throw ME.notCancelable({ status: now.status });
     }
-    this.deps.billing.ledger.emitAfterCommit(done.refund);
-    this.engine.emitStatus([done.updated], nowIso);
-    return messageView(done.updated);
+    return messageView(await this.load(auth, id));
   }
 }

@@ -2,9 +2,15 @@
 import type { Flag } from '../../platform/db/schema.js';
 import type { Channel } from '../customers/customers.tables.js';
 
-/** MS-3: the lifecycle. `accepted` = stored, waiting for `send_at`; `queued` = waiting for a worker. */
+/**
+ * MS-3: the lifecycle (transitions.ts says which may follow which). `accepted` = stored, waiting
+ * for `send_at`; `pending_review` = held for content review; `queued` = waiting for a worker;
+ * `sending` = leased by a worker whose submit is under way; `unknown` = sent, but no receipt
+ * came by the receipt timeout.
+ */
 export type MessageStatus =
   | 'accepted'
+  | 'pending_review'
   | 'queued'
   | 'sending'
   | 'sent'
@@ -14,10 +20,12 @@ export type MessageStatus =
   | 'failed'
   | 'rejected'
   | 'canceled'
-  | 'partially_delivered';
+  | 'partially_delivered'
+  | 'unknown';
 
 export const MESSAGE_STATUSES: readonly MessageStatus[] = [
   'accepted',
+  'pending_review',
   'queued',
   'sending',
   'sent',
@@ -28,9 +36,10 @@ export const MESSAGE_STATUSES: readonly MessageStatus[] = [
   'rejected',
   'canceled',
   'partially_delivered',
+  'unknown',
 ];
 
-/** States after which nothing more happens to a message. */
+/** States after which nothing more happens to a message (transitions.ts: no way out). */
 export const FINAL_STATUSES: ReadonlySet<MessageStatus> = new Set([
   'delivered',
   'undelivered',
@@ -39,14 +48,7 @@ export const FINAL_STATUSES: ReadonlySet<MessageStatus> = new Set([
   'rejected',
   'canceled',
   'partially_delivered',
-]);
-
-/** Final states that mean the message did not reach its recipient (refunded when the plan says so). */
-export const FAILED_STATUSES: ReadonlySet<MessageStatus> = new Set([
-  'undelivered',
-  'expired',
-  'failed',
-  'canceled',
+  'unknown',
 ]);
 
 export type MessagePriority = 'high' | 'normal' | 'low';
@@ -102,6 +104,10 @@ export interface MessagesTable {
   next_attempt_at: string | null;
   /** JSON array of provider ids tried so far (failover excludes them). */
   tried_providers: string;
+  /** While `sending`: until when the worker's lease holds; after that the submit is retried. */
+  lease_until: string | null;
+  /** While `sending`: the worker (process) holding the lease. */
+  lease_owner: string | null;
   error_code: string | null;
   error_message: string | null;
   created_at: string;
@@ -151,9 +157,25 @@ export interface IdempotencyKeysTable {
   expires_at: string;
 }
 
+/**
+ * A receipt that arrived before the submit result it belongs to was written (DL-6): stored,
+ * acknowledged to the SMSC, and applied when the submit result lands.
+ */
+export interface PendingReceiptsTable {
+  id: string;
+  provider_id: string;
+  provider_message_id: string;
+  /** The receipt as the connector reported it (JSON of DeliveryReceipt). */
+  receipt: string;
+  received_at: string;
+  /** Dropped (and counted as unmatched) after this time. */
+  expires_at: string;
+}
+
 declare module '../../platform/db/schema.js' {
   interface Database {
     messages: MessagesTable;
+    pending_receipts: PendingReceiptsTable;
     message_attempts: MessageAttemptsTable;
     message_parts: MessagePartsTable;
     idempotency_keys: IdempotencyKeysTable;

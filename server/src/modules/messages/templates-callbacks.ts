@@ -6,10 +6,10 @@ import type { AppContext } from '../../context.js';
 import { identityServices } from '../identity/identity.module.js';
 import { customersServices } from '../customers/customers.module.js';
 import type { MessagesServices } from './messages.module.js';
-import { MESSAGE_STATUS_EVENT, type MessageStatusEvent } from './messages.contract.js';
 import { TemplateService } from './templates.service.js';
 import { registerTemplateRoutes } from './templates.routes.js';
-import { CallbackOutbox, MESSAGE_INBOUND_EVENT, type MessageInboundEvent } from './callbacks.outbox.js';
+import type { CallbackOutbox } from './callbacks.outbox.js';
+import { CallbackRepository } from './callbacks.repository.js';
 import { CallbackDispatcher } from './callbacks.dispatcher.js';
 import { CallbackService } from './callbacks.service.js';
 import { registerCallbackRoutes } from './callbacks.routes.js';
@@ -43,25 +43,21 @@ export function registerTemplatesAndCallbacks(
   const templates = new TemplateService(ctx, audit);
   messages.hooks.prepare.push((item, account) => templates.prepare(item, account));
 
-  const dispatcher = new CallbackDispatcher(ctx, { timeoutMs: ctx.config.callbackTimeoutMs });
-  const outbox = new CallbackOutbox(ctx, (id) => customers.sendingContext(id));
+  const outbox = messages.outbox;
+  const dispatcher = new CallbackDispatcher(
+    ctx,
+    new CallbackRepository(ctx.db),
+    async (id) => (await customers.sendingContext(id)) ?? null,
+    { timeoutMs: ctx.config.callbackTimeoutMs },
+  );
   const callbacks = new CallbackService(ctx, audit, () => void dispatcher.runDue());
   const delivers = ctx.config.role === 'all' || ctx.config.role === 'worker';
   if (delivers) {
     outbox.onWritten = () => void dispatcher.runDue();
     dispatcher.start();
   }
-  const offStatus = ctx.events.on(MESSAGE_STATUS_EVENT, (e) => outbox.onStatus(e.data as MessageStatusEvent));
-  const offInbound = ctx.events.on(MESSAGE_INBOUND_EVENT, (e) =>
-    outbox.onInbound(e.data as MessageInboundEvent),
-  );
-  // Closed last-registered-first: stop listening, write what is buffered, then stop delivering.
+  // Rows are written by the lifecycle and the inbox in their own transactions (callbacks.outbox.ts).
   ctx.onClose.push(() => dispatcher.stop());
-  ctx.onClose.push(async () => {
-    offStatus();
-    offInbound();
-    await outbox.flush();
-  });
 
   registry.set(ctx, { templates, callbacks, outbox, dispatcher });
   registerTemplateRoutes(app, templates);
