@@ -1,6 +1,8 @@
-// Composition root: builds the context (config, db, clock, logger, events, metrics) and
-// registers the platform plugins and every module. `buildApp` never listens, so tests use
-// `app.inject()`; `cli.ts start` listens.
+// Composition root: builds the context (config, db, clock, logger, events, metrics), constructs
+// every service in dependency order with typed constructor arguments, and registers the platform
+// plugins and every module's routes. Nothing finds a service at run time: a missing dependency
+// is a compile error here. `buildApp` never listens, so tests use `app.inject()` (and reach the
+// services through `app.services`); `cli.ts start` listens.
 import fastify, { LogController, type FastifyInstance } from 'fastify';
 import websocket from '@fastify/websocket';
 import pino, { type Logger } from 'pino';
@@ -15,7 +17,63 @@ import { createMetrics, registerObservability } from './platform/http/observabil
 import { registerDocs } from './platform/http/docs.js';
 import { isConsoleRoute, registerWeb } from './platform/http/web.js';
 import { newId } from './platform/ids.js';
-import { modules } from './modules/index.js';
+import { AuditLog } from './platform/audit/audit.js';
+import { registerAuditHook } from './platform/audit/audit-hook.js';
+import { registerGuard } from './platform/auth/guard.js';
+import { PermissionRegistry } from './platform/auth/permissions.js';
+import { MemoryRateLimiter } from './platform/http/rate-limit.js';
+import { isDemoOn } from './demo.js';
+import { registerSystemModule } from './modules/system/system.module.js';
+import { AuthService } from './modules/identity/auth.service.js';
+import { UserService } from './modules/identity/users.service.js';
+import { ApiKeyService } from './modules/identity/api-keys.service.js';
+import { jwtSecret, registerIdentityModule, type Identity } from './modules/identity/identity.module.js';
+import { CustomerDirectory } from './modules/customers/directory.js';
+import { EnterpriseService } from './modules/customers/enterprises.service.js';
+import { SendingAccountService } from './modules/customers/sending-accounts.service.js';
+import { SenderService } from './modules/customers/senders.service.js';
+import {
+  buildCustomers,
+  registerCustomersModule,
+  type Customers,
+} from './modules/customers/customers.module.js';
+import { ProviderRegistry } from './modules/providers/provider-registry.js';
+import { ProviderService } from './modules/providers/providers.service.js';
+import { registerProvidersModule, type Providers } from './modules/providers/providers.module.js';
+import { RoutingService, type ProviderSource } from './modules/routing/routing.service.js';
+import { registerRoutingModule } from './modules/routing/routing.module.js';
+import { LedgerService } from './modules/billing/ledger.service.js';
+import { RateService } from './modules/billing/rates.service.js';
+import { QuotaService } from './modules/billing/quotas.service.js';
+import { BillService } from './modules/billing/bills.service.js';
+import { ProfitService } from './modules/billing/profit.service.js';
+import {
+  buildBilling,
+  registerBillingModule,
+  type BillingServices,
+} from './modules/billing/billing.module.js';
+import type { AcceptHooks } from './modules/messages/messages.contract.js';
+import { TemplateService } from './modules/messages/templates.service.js';
+import { OptOutKeywordService } from './modules/messages/suppression.keywords.js';
+import { SuppressionService } from './modules/messages/suppression.service.js';
+import { InboxService } from './modules/messages/inbox.service.js';
+import { AcceptService } from './modules/messages/accept.service.js';
+import { MessageService } from './modules/messages/messages.service.js';
+import { CallbackDispatcher } from './modules/messages/callbacks.dispatcher.js';
+import { CallbackOutbox } from './modules/messages/callbacks.outbox.js';
+import { CallbackService } from './modules/messages/callbacks.service.js';
+import {
+  buildMessages,
+  registerMessagesModule,
+  type MessagesServices,
+} from './modules/messages/messages.module.js';
+import { DeliveryEngine } from './delivery/engine.js';
+import { SmppServer } from './modules/smpp-server/smpp-server.js';
+import { registerSmppServerModule } from './modules/smpp-server/smpp-server.module.js';
+import { StatsCounters } from './modules/stats/counters.js';
+import { StatsService } from './modules/stats/stats.service.js';
+import { EventsHub } from './modules/stats/events-hub.js';
+import { registerStatsModule, type Stats } from './modules/stats/stats.module.js';
 
 export interface BuildOptions {
   config: Config;
@@ -27,9 +85,132 @@ export interface BuildOptions {
   migrate?: boolean;
   /** Serve the built console (default true). */
   serveWeb?: boolean;
+  /**
+   * Where routing reads provider states from, instead of the providers module's live snapshot
+   * (tests that route to providers with made-up health, costs and quotas).
+   */
+  providerStates?: ProviderSource;
 }
 
-export type App = FastifyInstance & { ctx: AppContext };
+/** Every service of the app, for the start-up hooks, the CLI and tests. */
+export interface AppServices {
+  audit: AuditLog;
+  identity: Identity;
+  customers: Customers;
+  providers: Providers;
+  routing: RoutingService;
+  billing: BillingServices;
+  messages: MessagesServices;
+  smppServer: SmppServer;
+  stats: Stats;
+}
+
+export type App = FastifyInstance & { ctx: AppContext; services: AppServices };
+
+/** Constructs every service, in dependency order. Constructors do no I/O. */
+async function buildServices(ctx: AppContext, opts: BuildOptions): Promise<AppServices> {
+  // Platform: the audit log comes first, every module writes to it.
+  const audit = new AuditLog(ctx.db, ctx.clock, ctx.log);
+  const permissions = new PermissionRegistry();
+
+  // Identity needs to know which enterprises exist and who owns an API key; the customers
+  // module answers from its tables through a directory that needs only the database, so
+  // identity can be built before the customers services (which need identity's API keys).
+  const directory = new CustomerDirectory(ctx.db);
+  const auth = new AuthService(ctx, audit, new MemoryRateLimiter(ctx.clock), await jwtSecret(ctx));
+  const identity: Identity = {
+    auth,
+    permissions,
+    users: new UserService(ctx, audit, auth, permissions, (id) => directory.enterpriseExists(id)),
+    apiKeys: new ApiKeyService(ctx, audit, auth, (type, id) => directory.ownerEnterprise(type, id)),
+  };
+
+  const sendingAccounts = new SendingAccountService(ctx, audit, identity.apiKeys);
+  const customers = buildCustomers({
+    directory,
+    sendingAccounts,
+    enterprises: new EnterpriseService(ctx, audit, {
+      // A status change reaches the send path at once.
+      changed: (enterpriseId) => sendingAccounts.invalidate(enterpriseId),
+      deleteGuards: [],
+    }),
+    senders: new SenderService(ctx, audit),
+  });
+
+  const registry = new ProviderRegistry(ctx);
+  const providers: Providers = { registry, providers: new ProviderService(ctx, audit, registry) };
+  const routing = new RoutingService(
+    ctx,
+    audit,
+    opts.providerStates ?? { states: () => registry.snapshot() },
+    (accountId) => directory.accountZone(accountId),
+  );
+
+  const billing = buildBilling({
+    ledger: new LedgerService(ctx, audit),
+    rates: new RateService(ctx, audit),
+    quotas: new QuotaService(ctx, audit),
+    bills: new BillService(ctx, audit),
+    profit: new ProfitService(ctx),
+  });
+
+  // Messages. The accept path's hooks, in the order they run: before validation a template
+  // fills in the text; after it the suppression list refuses opted-out recipients.
+  const templates = new TemplateService(ctx, audit);
+  const optOutKeywords = new OptOutKeywordService(ctx, audit);
+  const suppressions = new SuppressionService(ctx, audit);
+  const hooks: AcceptHooks = {
+    prepare: [(item, account) => templates.prepare(item, account)],
+    check: [suppressions.check],
+  };
+  const engine = new DeliveryEngine(ctx, { registry, routing, billing, customers });
+  const acceptor = new AcceptService(ctx, { customers, routing, billing, hooks, sink: engine });
+  const dispatcher = new CallbackDispatcher(ctx, { timeoutMs: ctx.config.callbackTimeoutMs });
+  const delivers = ctx.config.role === 'all' || ctx.config.role === 'worker';
+  const messages = buildMessages({
+    hooks,
+    acceptor,
+    engine,
+    messages: new MessageService(ctx, acceptor, engine, { customers, billing, routing }),
+    inbox: new InboxService(ctx, audit, suppressions, optOutKeywords),
+    suppressions,
+    optOutKeywords,
+    templates,
+    callbacks: new CallbackService(ctx, audit, () => void dispatcher.runDue()),
+    // Processes that deliver send what was just written without waiting for the next tick.
+    outbox: new CallbackOutbox(
+      ctx,
+      (id) => customers.sendingContext(id),
+      delivers ? () => void dispatcher.runDue() : () => undefined,
+    ),
+    dispatcher,
+  });
+
+  const smppServer = new SmppServer(ctx, {
+    accept: (origin, items) => messages.accept(origin, items),
+    audit,
+  });
+
+  const counters = new StatsCounters(ctx);
+  const stats = new StatsService(ctx, counters, {
+    queueDepths: () => messages.queueDepths(),
+    providers: providers.providers,
+    balances: billing.ledger,
+  });
+  const hub = new EventsHub(ctx, stats, (token, request) => auth.fromAccessToken(token, request));
+
+  return {
+    audit,
+    identity,
+    customers,
+    providers,
+    routing,
+    billing,
+    messages,
+    smppServer,
+    stats: { counters, stats, hub },
+  };
+}
 
 export async function buildApp(opts: BuildOptions): Promise<App> {
   const { config } = opts;
@@ -92,9 +273,24 @@ export async function buildApp(opts: BuildOptions): Promise<App> {
   // WebSocket routes (the console's event stream) are plain routes with `wsHandler`.
   await app.register(websocket, { options: { maxPayload: 64 * 1024 } });
 
-  for (const mod of modules) {
-    await mod.register(app, ctx);
-  }
+  // Services first, then routes and lifecycle in registration order: the guard and the audit
+  // hook before any module's routes; shutdown runs `ctx.onClose` last-registered-first.
+  const services = await buildServices(ctx, opts);
+  const { audit, identity, customers, providers, routing, billing, messages } = services;
+  registerGuard(app, identity.permissions, identity.auth);
+  registerAuditHook(app, audit);
+  await registerIdentityModule(app, ctx, identity, audit);
+  registerSystemModule(app, ctx, () => isDemoOn(ctx));
+  registerCustomersModule(app, customers, identity.apiKeys);
+  registerRoutingModule(app, routing);
+  await registerProvidersModule(app, ctx, providers);
+  registerBillingModule(app, billing);
+  await registerMessagesModule(app, ctx, messages, {
+    connectors: providers.registry,
+    sendingAccounts: customers.sendingAccounts,
+  });
+  registerSmppServerModule(app, ctx, services.smppServer);
+  await registerStatsModule(app, ctx, services.stats);
 
   if (opts.serveWeb !== false) {
     serveConsole = await registerWeb(app, config.webDist);
@@ -111,5 +307,6 @@ export async function buildApp(opts: BuildOptions): Promise<App> {
 
   const out = app as unknown as App;
   out.ctx = ctx;
+  out.services = services;
   return out;
 }

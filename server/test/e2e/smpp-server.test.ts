@@ -8,10 +8,6 @@ import { createEnterprise } from '../helpers/tenants.js';
 import { systemAuth } from '../../src/platform/auth/auth-context.js';
 import { buildConcatUdh, encodeGsm7, splitText } from '../../src/lib/sms/index.js';
 import { SmscSimulator, waitFor } from '../../src/simulators/index.js';
-import { billingServices } from '../../src/modules/billing/billing.module.js';
-import { customersServices } from '../../src/modules/customers/customers.module.js';
-import { providersServices } from '../../src/modules/providers/providers.module.js';
-import { smppServerOf } from '../../src/modules/smpp-server/smpp-server.module.js';
 import { Esme } from '../../src/modules/smpp-server/esme-client.test-helper.js';
 import { fromSmppMessageId, ServerStatus } from '../../src/modules/smpp-server/smpp-pdu.js';
 import type smpp from 'smpp';
@@ -31,7 +27,7 @@ describe('DL-8 SMPP server end to end (real accept path, SMSC simulator)', () =>
 
   const smppAccount = async (over: Record<string, unknown> = {}) => {
     const systemId = `e2e${++seq}`;
-    const created = await customersServices(app.ctx).sendingAccounts.create(systemAuth('test'), {
+    const created = await app.services.customers.sendingAccounts.create(systemAuth('test'), {
       enterpriseId,
       name: `smpp ${systemId}`,
       allowedChannels: ['sms'],
@@ -97,7 +93,7 @@ describe('DL-8 SMPP server end to end (real accept path, SMSC simulator)', () =>
         reconnectMaxDelayMs: 200,
       },
     });
-    const { registry } = providersServices(app.ctx);
+    const { registry } = app.services.providers;
     await waitFor(
       async () => {
         await registry.probeAll();
@@ -121,12 +117,12 @@ describe('DL-8 SMPP server end to end (real accept path, SMSC simulator)', () =>
       price: UNIT_PRICE,
     });
     enterpriseId = (await createEnterprise(app)).id;
-    await billingServices(app.ctx).ledger.recharge(systemAuth('test'), {
+    await app.services.billing.ledger.recharge(systemAuth('test'), {
       enterpriseId,
       amount: 1_000_000_000,
       method: 'cash',
     });
-    port = await smppServerOf(app.ctx).start({ port: 0, host: '127.0.0.1' });
+    port = await app.services.smppServer.start({ port: 0, host: '127.0.0.1' });
   });
   afterAll(async () => {
     await Promise.all(clients.map((c) => c.close()));

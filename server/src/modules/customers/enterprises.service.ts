@@ -65,15 +65,51 @@ function checkFields(input: { currency?: string; timezone?: string; contactEmail
   }
 }
 
+/** How long an enterprise's suspension is remembered for the API-key check. */
+const SUSPENDED_TTL_MS = 30_000;
+
 export class EnterpriseService {
-  readonly deleteGuards: EnterpriseDeleteGuard[] = [];
+  private readonly suspended = new Map<string, { value: boolean; at: number }>();
 
   constructor(
     private readonly ctx: AppContext,
     private readonly audit: AuditLog,
-    /** Called after any change that affects sending (status), to drop cached sending contexts. */
-    private readonly changed: (enterpriseId: string) => void,
+    private readonly hooks: {
+      /** Called after any change that affects sending (status), to drop cached sending contexts. */
+      changed: (enterpriseId: string) => void;
+      /** Vetoes of a deletion, asked in order inside the delete transaction. */
+      deleteGuards: EnterpriseDeleteGuard[];
+    },
   ) {}
+
+  /** Vetoes of a deletion (from the constructor; tests may add one for a while). */
+  get deleteGuards(): EnterpriseDeleteGuard[] {
+    return this.hooks.deleteGuards;
+  }
+
+  private changed(enterpriseId: string): void {
+    this.suspended.delete(enterpriseId);
+    this.hooks.changed(enterpriseId);
+  }
+
+  /**
+   * Whether an enterprise is not active (or gone), for refusing its API keys on every request:
+   * cached briefly per enterprise and dropped when its status changes in this process.
+   */
+  async isSuspended(enterpriseId: string): Promise<boolean> {
+    const now = this.ctx.clock.now();
+    let hit = this.suspended.get(enterpriseId);
+    if (!hit || now - hit.at >= SUSPENDED_TTL_MS) {
+      const row = await this.ctx.db
+        .selectFrom('enterprises')
+        .select('status')
+        .where('id', '=', enterpriseId)
+        .executeTakeFirst();
+      hit = { value: row?.status !== 'active', at: now };
+      this.suspended.set(enterpriseId, hit);
+    }
+    return hit.value;
+  }
 
   async load(auth: AuthContext, id: string): Promise<EnterprisesTable> {
     const row = await this.ctx.db

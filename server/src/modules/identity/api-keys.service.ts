@@ -1,8 +1,6 @@
 // API keys (ID-6): created for an owner (sending account or service account), shown once,
 // stored as a hash with a visible prefix, scoped, expirable, IP-restricted and revocable.
-import type { Kysely } from 'kysely';
 import type { AppContext } from '../../context.js';
-import type { Database } from '../../platform/db/schema.js';
 import type { AuditLog } from '../../platform/audit/audit.js';
 import { tenantFilter, type AuthContext } from '../../platform/auth/auth-context.js';
 import { defineError, defineReason, errors } from '../../platform/http/errors.js';
@@ -51,20 +49,18 @@ export interface ApiKeyView {
   createdAt: string;
 }
 
-/** Resolves the enterprise an owner belongs to, or null when it does not exist. */
-export type OwnerLookup = (
-  db: Kysely<Database>,
-  ownerType: ApiKeyOwnerType,
-  ownerId: string,
-) => Promise<string | null>;
+/**
+ * Resolves the enterprise a key's owner belongs to, or null when it does not exist. A port of
+ * identity, answered by the customers module (the owners are its sending accounts).
+ */
+export type OwnerLookup = (ownerType: ApiKeyOwnerType, ownerId: string) => Promise<string | null>;
 
 export class ApiKeyService {
-  ownerEnterprise: OwnerLookup = async () => null;
-
   constructor(
     private readonly ctx: AppContext,
     private readonly audit: AuditLog,
     private readonly auth: AuthService,
+    private readonly ownerEnterprise: OwnerLookup,
   ) {}
 
   view(r: ApiKeysTable): ApiKeyView {
@@ -97,7 +93,7 @@ export class ApiKeyService {
       rateLimit?: number | null;
     },
   ): Promise<ApiKeyView & { key: string }> {
-    const enterpriseId = await this.ownerEnterprise(this.ctx.db, input.ownerType, input.ownerId);
+    const enterpriseId = await this.ownerEnterprise(input.ownerType, input.ownerId);
     const own = tenantFilter(auth);
     if (!enterpriseId || (own !== null && own !== enterpriseId)) {
       throw errors.invalid([{ field: 'ownerId', reason: R.ownerNotFound }]);

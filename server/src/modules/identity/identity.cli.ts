@@ -7,7 +7,6 @@ import type { Config } from '../../config.js';
 import type { CliCommand } from '../../cli-commands.js';
 import type { StartupHook } from '../../startup.js';
 import { systemAuth } from '../../platform/auth/auth-context.js';
-import { identityServices } from './identity.module.js';
 import { identityRepository } from './identity.repository.js';
 
 export const FIRST_ADMIN = 'admin';
@@ -35,7 +34,7 @@ export const adminCli: CliCommand = (program: Command, configOrExit) => {
     .option('--display-name <name>', 'display name')
     .action(async (opts: { username: string; password?: string; displayName?: string }) => {
       await withApp(configOrExit(), async (app) => {
-        const { users } = identityServices(app.ctx);
+        const { users } = app.services.identity;
         const role = await app.ctx.db
           .selectFrom('roles')
           .select('id')
@@ -61,7 +60,7 @@ export const adminCli: CliCommand = (program: Command, configOrExit) => {
     .option('--password <password>', 'new password (generated when omitted)')
     .action(async (opts: { username: string; password?: string }) => {
       await withApp(configOrExit(), async (app) => {
-        const { users } = identityServices(app.ctx);
+        const { users } = app.services.identity;
         const user = await identityRepository.userByUsername(app.ctx.db, opts.username);
         if (!user) {
           throw new Error(`no user named "${opts.username}"`);
@@ -76,7 +75,7 @@ export const adminCli: CliCommand = (program: Command, configOrExit) => {
 
 /** On a database with no users, creates `admin` with a generated password and prints it. */
 export const firstAdminHook: StartupHook = async ({ app, print }) => {
-  const { users } = identityServices(app.ctx);
+  const { users } = app.services.identity;
   if ((await users.countUsers()) > 0) {
     return;
   }

@@ -143,19 +143,21 @@ export interface DepartmentView {
   updatedAt: string;
 }
 
-/** Answers whether an enterprise exists (the customers module plugs itself in here). */
-export type EnterpriseLookup = (db: Kysely<Database>, enterpriseId: string) => Promise<boolean>;
+/**
+ * Answers whether an enterprise exists. A port of identity, answered by the customers module
+ * (which itself needs identity's API keys, so app.ts builds its look-ups first).
+ */
+export type EnterpriseLookup = (enterpriseId: string) => Promise<boolean>;
 
 type Q = Kysely<Database> | Transaction<Database>;
 
 export class UserService {
-  enterpriseExists: EnterpriseLookup = async () => true;
-
   constructor(
     private readonly ctx: AppContext,
     private readonly audit: AuditLog,
     private readonly auth: AuthService,
     private readonly permissions: PermissionRegistry,
+    private readonly enterpriseExists: EnterpriseLookup,
   ) {}
 
   private view(u: UsersTable, roles: Array<{ id: string; code: string; name: string }>): UserView {
@@ -363,7 +365,7 @@ export class UserService {
       if (!enterpriseId) {
         throw errors.invalid([{ field: 'enterpriseId', reason: R.enterpriseRequired }]);
       }
-      if (!(await this.enterpriseExists(this.ctx.db, enterpriseId))) {
+      if (!(await this.enterpriseExists(enterpriseId))) {
         throw errors.invalid([{ field: 'enterpriseId', reason: R.enterpriseNotFound }]);
       }
     }

@@ -41,12 +41,12 @@ export class CallbackOutbox {
   private buffer: Pending[] = [];
   private timer: NodeJS.Timeout | null = null;
   private flushing: Promise<void> = Promise.resolve();
-  /** Called after rows are written (the dispatcher delivers them without waiting for its tick). */
-  onWritten: () => void = () => undefined;
 
   constructor(
     private readonly ctx: AppContext,
     private readonly sendingContext: (accountId: string) => Promise<SendingContext | null>,
+    /** Called after rows are written (the dispatcher delivers them without waiting for its tick). */
+    private readonly onWritten: () => void,
     private readonly flushIntervalMs = 50,
     private readonly maxBuffer = 2_000,
   ) {}

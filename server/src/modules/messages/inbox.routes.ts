@@ -17,7 +17,7 @@ import {
   type HttpInboundMapping,
 } from '../../delivery/connectors/http/http-connector.js';
 import { authOf } from '../identity/identity.routes.js';
-import { providersServices } from '../providers/providers.module.js';
+import type { ProviderRegistry } from '../providers/provider-registry.js';
 import type { InboxService } from './inbox.service.js';
 import * as S from './inbox.schemas.js';
 
@@ -57,7 +57,13 @@ const CallbackBody = Type.Unknown({
     "unless the provider's settings give an `inbound` mapping; receipts: the provider's `receipt` mapping.",
 });
 
-export function registerInboxRoutes(app: FastifyInstance, ctx: AppContext, inbox: InboxService): void {
+export function registerInboxRoutes(
+  app: FastifyInstance,
+  ctx: AppContext,
+  inbox: InboxService,
+  /** Live connectors by provider id (the providers module's registry). */
+  connectors: Pick<ProviderRegistry, 'get'>,
+): void {
   const r = app.withTypeProvider<TypeBoxTypeProvider>();
   const tags = ['messages'];
 
@@ -177,7 +183,7 @@ export function registerInboxRoutes(app: FastifyInstance, ctx: AppContext, inbox
         const { providerId } = request.params;
         const settings = await authorizedProvider(request, providerId, request.query.token);
         request.auditTarget = providerId;
-        const connector = providersServices(ctx).registry.get(providerId);
+        const connector = connectors.get(providerId);
         if (connector instanceof HttpConnector) {
           // Through the connector, so every inbound handler on it sees the message.
           return ok({ accepted: await connector.acceptInboundCallback(request.body) });
@@ -209,7 +215,7 @@ export function registerInboxRoutes(app: FastifyInstance, ctx: AppContext, inbox
         const { providerId } = request.params;
         await authorizedProvider(request, providerId, request.query.token);
         request.auditTarget = providerId;
-        const connector = providersServices(ctx).registry.get(providerId);
+        const connector = connectors.get(providerId);
         if (!(connector instanceof HttpConnector)) {
           throw HE.notLive({ retryAfter: 30 });
         }

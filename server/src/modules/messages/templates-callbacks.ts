@@ -1,17 +1,15 @@
-// Templates (MS-9) and customer callbacks (MS-8) inside the messages module: the template
-// service and its `prepare` hook on the accept path, the callback outbox fed by message events,
-// its dispatcher, and their routes. `messages.module.ts` calls `registerTemplatesAndCallbacks`.
+// Templates (MS-9) and customer callbacks (MS-8) inside the messages module: the callback outbox
+// fed by message events, its dispatcher, and the routes of both. The templates' `prepare` hook on
+// the accept path is in app.ts's list of accept hooks.
 import type { FastifyInstance } from 'fastify';
 import type { AppContext } from '../../context.js';
-import { identityServices } from '../identity/identity.module.js';
-import { customersServices } from '../customers/customers.module.js';
-import type { MessagesServices } from './messages.module.js';
+import type { SendingAccountService } from '../customers/sending-accounts.service.js';
 import { MESSAGE_STATUS_EVENT, type MessageStatusEvent } from './messages.contract.js';
-import { TemplateService } from './templates.service.js';
+import type { TemplateService } from './templates.service.js';
 import { registerTemplateRoutes } from './templates.routes.js';
-import { CallbackOutbox, MESSAGE_INBOUND_EVENT, type MessageInboundEvent } from './callbacks.outbox.js';
-import { CallbackDispatcher } from './callbacks.dispatcher.js';
-import { CallbackService } from './callbacks.service.js';
+import { MESSAGE_INBOUND_EVENT, type CallbackOutbox, type MessageInboundEvent } from './callbacks.outbox.js';
+import type { CallbackDispatcher } from './callbacks.dispatcher.js';
+import type { CallbackService } from './callbacks.service.js';
 import { registerCallbackRoutes } from './callbacks.routes.js';
 
 export interface TemplatesAndCallbacks {
@@ -21,34 +19,14 @@ export interface TemplatesAndCallbacks {
   dispatcher: CallbackDispatcher;
 }
 
-const registry = new WeakMap<AppContext, TemplatesAndCallbacks>();
-
-/** The template and callback services of an app (for other modules and tests). */
-export function templatesAndCallbacks(ctx: AppContext): TemplatesAndCallbacks {
-  const s = registry.get(ctx);
-  if (!s) {
-    throw new Error('templates and callbacks are not registered (messages module)');
-  }
-  return s;
-}
-
 export function registerTemplatesAndCallbacks(
   app: FastifyInstance,
   ctx: AppContext,
-  messages: MessagesServices,
+  { templates, callbacks, outbox, dispatcher }: TemplatesAndCallbacks,
+  sendingAccounts: SendingAccountService,
 ): void {
-  const { audit } = identityServices(ctx);
-  const customers = customersServices(ctx);
-
-  const templates = new TemplateService(ctx, audit);
-  messages.hooks.prepare.push((item, account) => templates.prepare(item, account));
-
-  const dispatcher = new CallbackDispatcher(ctx, { timeoutMs: ctx.config.callbackTimeoutMs });
-  const outbox = new CallbackOutbox(ctx, (id) => customers.sendingContext(id));
-  const callbacks = new CallbackService(ctx, audit, () => void dispatcher.runDue());
   const delivers = ctx.config.role === 'all' || ctx.config.role === 'worker';
   if (delivers) {
-    outbox.onWritten = () => void dispatcher.runDue();
     dispatcher.start();
   }
   const offStatus = ctx.events.on(MESSAGE_STATUS_EVENT, (e) => outbox.onStatus(e.data as MessageStatusEvent));
@@ -63,7 +41,6 @@ export function registerTemplatesAndCallbacks(
     await outbox.flush();
   });
 
-  registry.set(ctx, { templates, callbacks, outbox, dispatcher });
   registerTemplateRoutes(app, templates);
-  registerCallbackRoutes(app, callbacks, customers.sendingAccounts);
+  registerCallbackRoutes(app, callbacks, sendingAccounts);
 }

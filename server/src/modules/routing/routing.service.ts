@@ -73,12 +73,15 @@ export interface RuleInput {
   tiers: RouteTier[];
 }
 
-/** Where provider states come from (the providers module plugs itself in). */
+/** Where provider states come from: a port of routing, answered by the providers module. */
 export interface ProviderSource {
   states(): Promise<ReadonlyMap<string, ProviderState>> | ReadonlyMap<string, ProviderState>;
 }
 
-/** What selection needs to know about a sending account. */
+/**
+ * What selection needs to know about a sending account: a port of routing, answered by the
+ * customers module.
+ */
 export type AccountLookup = (accountId: string) => Promise<{ enterpriseId: string; timezone: string } | null>;
 
 function toRule(r: RouteRulesTable): RouteRule {
@@ -93,8 +96,6 @@ function toRule(r: RouteRulesTable): RouteRule {
 }
 
 export class RoutingService {
-  providers: ProviderSource = { states: () => new Map() };
-  accountLookup: AccountLookup;
   private compiled: CompiledRules | null = null;
   private mappings: Map<string, Set<string>> | null = null;
   private readonly roundRobin = new RoundRobinState();
@@ -102,17 +103,9 @@ export class RoutingService {
   constructor(
     private readonly ctx: AppContext,
     private readonly audit: AuditLog,
-  ) {
-    this.accountLookup = async (accountId) => {
-      const row = await ctx.db
-        .selectFrom('sending_accounts')
-        .innerJoin('enterprises', 'enterprises.id', 'sending_accounts.enterprise_id')
-        .select(['sending_accounts.enterprise_id', 'enterprises.timezone'])
-        .where('sending_accounts.id', '=', accountId)
-        .executeTakeFirst();
-      return row ? { enterpriseId: row.enterprise_id, timezone: row.timezone } : null;
-    };
-  }
+    private readonly providers: ProviderSource,
+    private readonly accountLookup: AccountLookup,
+  ) {}
 
   view(r: RouteRulesTable): RuleView {
     return {

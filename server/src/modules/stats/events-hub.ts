@@ -12,10 +12,9 @@ import type { AppContext } from '../../context.js';
 import { can, isCustomer, type AuthContext } from '../../platform/auth/auth-context.js';
 import { AppError, defineError } from '../../platform/http/errors.js';
 import type { PigeonEvent } from '../../platform/events/bus.js';
-import { identityServices } from '../identity/identity.module.js';
 import { MESSAGE_STATUS_EVENT, type MessageStatusEvent } from '../messages/messages.contract.js';
 import { MINUTE_MS, minuteOf } from './counters.js';
-import { point, queueDepths, type StatsService } from './stats.service.js';
+import { point, type StatsService } from './stats.service.js';
 
 export const EVENTS_PATH = '/api/v1/events';
 /** Close codes (4000–4999 are the application's). */
@@ -78,6 +77,9 @@ function parse(raw: unknown): ClientMessage | null {
   }
 }
 
+/** Checks a console access token: a port of stats, answered by identity. */
+export type AccessTokenCheck = (token: string, request: FastifyRequest) => Promise<AuthContext>;
+
 export class EventsHub {
   private readonly connections = new Set<Connection>();
   private timer: NodeJS.Timeout | null = null;
@@ -86,6 +88,8 @@ export class EventsHub {
   constructor(
     private readonly ctx: AppContext,
     private readonly stats: StatsService,
+    /** Resolves a console access token into its caller (identity's authenticator). */
+    private readonly fromAccessToken: AccessTokenCheck,
   ) {
     this.unsubscribe.push(
       ctx.events.on(MESSAGE_STATUS_EVENT, (e) => this.onMessageStatus(e as PigeonEvent<MessageStatusEvent>)),
@@ -157,7 +161,7 @@ export class EventsHub {
   private async authenticate(conn: Connection, token: string): Promise<void> {
     const first = conn.auth === null;
     try {
-      conn.auth = await identityServices(this.ctx).auth.fromAccessToken(token, conn.request);
+      conn.auth = await this.fromAccessToken(token, conn.request);
     } catch (err) {
       const code = err instanceof AppError ? err.code : 'UNAUTHORIZED';
       conn.auth = null;
@@ -328,7 +332,7 @@ export class EventsHub {
       ],
       throughput: counters.throughput(scope),
       failuresByReason: counters.liveReasons(scope),
-      queues: staff ? queueDepths(this.ctx) : {},
+      queues: staff ? this.stats.queueDepths() : {},
     };
   }
 
