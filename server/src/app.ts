@@ -23,57 +23,65 @@ import { registerGuard } from './platform/auth/guard.js';
 import { PermissionRegistry } from './platform/auth/permissions.js';
 import { MemoryRateLimiter } from './platform/http/rate-limit.js';
 import { isDemoOn } from './demo.js';
-import { registerSystemModule } from './modules/system/system.module.js';
-import { AuthService } from './modules/identity/auth.service.js';
-import { UserService } from './modules/identity/users.service.js';
-import { ApiKeyService } from './modules/identity/api-keys.service.js';
-import { jwtSecret, registerIdentityModule, type Identity } from './modules/identity/identity.module.js';
-import { CustomerDirectory } from './modules/customers/directory.js';
-import { EnterpriseService } from './modules/customers/enterprises.service.js';
-import { SendingAccountService } from './modules/customers/sending-accounts.service.js';
-import { SenderService } from './modules/customers/senders.service.js';
+import { DeliveryEngine } from './delivery/engine.js';
+import { registerSystemModule } from './modules/system/index.js';
 import {
+  ApiKeyService,
+  AuthService,
+  UserService,
+  jwtSecret,
+  registerIdentityModule,
+  type Identity,
+} from './modules/identity/index.js';
+import {
+  CustomerDirectory,
+  EnterpriseService,
+  SenderService,
+  SendingAccountService,
   buildCustomers,
   registerCustomersModule,
   type Customers,
-} from './modules/customers/customers.module.js';
-import { ProviderRegistry } from './modules/providers/provider-registry.js';
-import { ProviderService } from './modules/providers/providers.service.js';
-import { registerProvidersModule, type Providers } from './modules/providers/providers.module.js';
-import { RoutingService, type ProviderSource } from './modules/routing/routing.service.js';
-import { registerRoutingModule } from './modules/routing/routing.module.js';
-import { LedgerService } from './modules/billing/ledger.service.js';
-import { RateService } from './modules/billing/rates.service.js';
-import { QuotaService } from './modules/billing/quotas.service.js';
-import { BillService } from './modules/billing/bills.service.js';
-import { ProfitService } from './modules/billing/profit.service.js';
+} from './modules/customers/index.js';
 import {
+  ProviderRegistry,
+  ProviderService,
+  registerProvidersModule,
+  type Providers,
+} from './modules/providers/index.js';
+import { RoutingService, registerRoutingModule, type ProviderSource } from './modules/routing/index.js';
+import {
+  BillService,
+  LedgerService,
+  ProfitService,
+  QuotaService,
+  RateService,
   buildBilling,
   registerBillingModule,
   type BillingServices,
-} from './modules/billing/billing.module.js';
-import type { AcceptHooks } from './modules/messages/messages.contract.js';
-import { TemplateService } from './modules/messages/templates.service.js';
-import { OptOutKeywordService } from './modules/messages/suppression.keywords.js';
-import { SuppressionService } from './modules/messages/suppression.service.js';
-import { InboxService } from './modules/messages/inbox.service.js';
-import { AcceptService } from './modules/messages/accept.service.js';
-import { MessageService } from './modules/messages/messages.service.js';
-import { CallbackDispatcher } from './modules/messages/callbacks.dispatcher.js';
-import { CallbackOutbox } from './modules/messages/callbacks.outbox.js';
-import { CallbackService } from './modules/messages/callbacks.service.js';
+} from './modules/billing/index.js';
 import {
+  AcceptService,
+  CallbackDispatcher,
+  CallbackOutbox,
+  CallbackService,
+  InboxService,
+  MessageService,
+  OptOutKeywordService,
+  SuppressionService,
+  TemplateService,
   buildMessages,
   registerMessagesModule,
+  type AcceptHooks,
   type MessagesServices,
-} from './modules/messages/messages.module.js';
-import { DeliveryEngine } from './delivery/engine.js';
-import { SmppServer } from './modules/smpp-server/smpp-server.js';
-import { registerSmppServerModule } from './modules/smpp-server/smpp-server.module.js';
-import { StatsCounters } from './modules/stats/counters.js';
-import { StatsService } from './modules/stats/stats.service.js';
-import { EventsHub } from './modules/stats/events-hub.js';
-import { registerStatsModule, type Stats } from './modules/stats/stats.module.js';
+} from './modules/messages/index.js';
+import { SmppServer, registerSmppServerModule } from './modules/smpp-server/index.js';
+import {
+  EventsHub,
+  StatsCounters,
+  StatsService,
+  registerStatsModule,
+  type Stats,
+} from './modules/stats/index.js';
 
 export interface BuildOptions {
   config: Config;

@@ -5,7 +5,7 @@ import type { AppContext } from '../../context.js';
 import { isCustomer, type AuthContext } from '../../platform/auth/auth-context.js';
 import { defineReason, errors } from '../../platform/http/errors.js';
 import { isTimeZone, wallClock } from '../../platform/time-zones.js';
-import type { Channel } from '../customers/customers.tables.js';
+import type { Channel } from '../customers/index.js';
 import '../messages/messages.tables.js';
 import { nextDay, startOfZonedDay } from './money.js';
 

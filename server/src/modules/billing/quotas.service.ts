@@ -10,7 +10,7 @@ import { defineError, defineReason, errors } from '../../platform/http/errors.js
 import { fetchPage } from '../../platform/http/pagination.js';
 import type { Pagination } from '../../platform/http/envelope.js';
 import { newId } from '../../platform/ids.js';
-import type { Channel } from '../customers/customers.tables.js';
+import type { Channel } from '../customers/index.js';
 import type { QuotaAction, QuotaPeriod, QuotasTable, UserQuotaLogsTable } from './billing.tables.js';
 import { RE } from './rates.service.js';
 

@@ -10,11 +10,11 @@ import { assertTenant, tenantFilter, type AuthContext } from '../../platform/aut
 import { defineError, defineReason, errors } from '../../platform/http/errors.js';
 import { fetchPage } from '../../platform/http/pagination.js';
 import type { Pagination } from '../../platform/http/envelope.js';
-import { csvLine } from '../../platform/http/csv.js';
+import { csvLine, parseCsv } from '../../platform/http/csv.js';
 import { newId } from '../../platform/ids.js';
-import type { Channel } from '../customers/customers.tables.js';
+import type { Channel } from '../customers/index.js';
 import type { AccountPricesTable, PlanPricesTable, PricePlansTable } from './billing.tables.js';
-import { formatMicro, parseCsv, parseDecimalMoney } from './money.js';
+import { formatMicro, parseDecimalMoney } from './money.js';
 import { BE } from './ledger.service.js';
 
 type Db = Kysely<Database> | Transaction<Database>;

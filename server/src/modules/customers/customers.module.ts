@@ -2,7 +2,7 @@
 // customer portal's scoping. app.ts builds the services; this registers the routes and the
 // check that refuses a suspended enterprise's API keys.
 import type { FastifyInstance } from 'fastify';
-import type { ApiKeyService } from '../identity/api-keys.service.js';
+import type { ApiKeyService } from '../identity/index.js';
 import type { CustomerDirectory } from './directory.js';
 import type { EnterpriseService } from './enterprises.service.js';
 import type { SendingAccountService, SendingContext } from './sending-accounts.service.js';

@@ -4,7 +4,7 @@
 // app.ts builds it first and hands it to identity, whose API keys the customers services need.
 import type { Kysely } from 'kysely';
 import type { Database } from '../../platform/db/schema.js';
-import type { ApiKeyOwnerType } from '../identity/identity.tables.js';
+import type { ApiKeyOwnerType } from '../identity/index.js';
 
 export class CustomerDirectory {
   constructor(private readonly db: Kysely<Database>) {}

@@ -15,9 +15,7 @@ import { fetchPage } from '../../platform/http/pagination.js';
 import type { Pagination } from '../../platform/http/envelope.js';
 import { likeEscaped } from '../../platform/db/dialects.js';
 import { newId } from '../../platform/ids.js';
-import { hashPassword } from '../identity/passwords.js';
-import { isValidIpOrCidr } from '../identity/auth.service.js';
-import type { ApiKeyService } from '../identity/api-keys.service.js';
+import { hashPassword, isValidIpOrCidr, type ApiKeyService } from '../identity/index.js';
 import type {
   Channel,
   EnterpriseStatus,

@@ -14,12 +14,14 @@ import { wallClock, zonedToUtc } from '../../platform/time-zones.js';
 import { Batcher } from '../../delivery/batcher.js';
 import { insertRows } from '../../platform/db/bulk.js';
 import type { QueuePriority } from '../../platform/queue/queue.js';
-import type { SendingContext } from '../customers/sending-accounts.service.js';
-import type { Customers } from '../customers/customers.module.js';
-import type { RoutingService } from '../routing/routing.service.js';
-import type { BillingServices } from '../billing/billing.module.js';
-import type { Charge } from '../billing/ledger.service.js';
-import { describeSenderRule, validateSmsSender } from '../customers/sender-rules.js';
+import {
+  type SendingContext,
+  type Customers,
+  describeSenderRule,
+  validateSmsSender,
+} from '../customers/index.js';
+import type { RoutingService } from '../routing/index.js';
+import type { BillingServices, Charge } from '../billing/index.js';
 import { checkSmsText, parseEmailRecipient, parsePhoneRecipient } from './validation.js';
 import type {
   AcceptHooks,

@@ -4,7 +4,7 @@
 // most the buffered tick (documented in the README).
 import type { AppContext } from '../../context.js';
 import { newId } from '../../platform/ids.js';
-import type { SendingContext } from '../customers/sending-accounts.service.js';
+import type { SendingContext } from '../customers/index.js';
 import type { MessageStatusEvent } from './messages.contract.js';
 import { FINAL_STATUSES } from './messages.tables.js';
 import type { CallbackEvent, CallbacksTable } from './callbacks.tables.js';

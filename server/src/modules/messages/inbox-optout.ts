@@ -3,7 +3,7 @@
 // check on the accept path is in app.ts's list of accept hooks.
 import type { FastifyInstance } from 'fastify';
 import type { AppContext } from '../../context.js';
-import type { ProviderRegistry } from '../providers/provider-registry.js';
+import type { ProviderRegistry } from '../providers/index.js';
 import type { InboxService } from './inbox.service.js';
 import { registerInboxRoutes } from './inbox.routes.js';
 import type { OptOutKeywordService } from './suppression.keywords.js';

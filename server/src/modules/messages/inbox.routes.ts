@@ -16,8 +16,8 @@ import {
   parseHttpInbound,
   type HttpInboundMapping,
 } from '../../delivery/connectors/http/http-connector.js';
-import { authOf } from '../identity/identity.routes.js';
-import type { ProviderRegistry } from '../providers/provider-registry.js';
+import { authOf } from '../../platform/auth/guard.js';
+import type { ProviderRegistry } from '../providers/index.js';
 import type { InboxService } from './inbox.service.js';
 import * as S from './inbox.schemas.js';
 

@@ -14,7 +14,7 @@ import { defineError, defineReason, errors } from '../../platform/http/errors.js
 import { cursorPage, decodeCursor } from '../../platform/http/pagination.js';
 import { newId } from '../../platform/ids.js';
 import type { InboundMessage } from '../../delivery/connectors/types.js';
-import { CR } from '../customers/customers.errors.js';
+import { CR } from '../customers/index.js';
 import type { InboundClassification, InboundMessagesTable, InboxKeywordsTable } from './inbox.tables.js';
 import type {
   CreateInboxKeywordInput,

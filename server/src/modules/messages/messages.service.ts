@@ -13,9 +13,9 @@ import { cursorPage, decodeCursor } from '../../platform/http/pagination.js';
 import type { CursorPagination } from '../../platform/http/envelope.js';
 import type { Locale } from '../../platform/i18n/i18n.js';
 import type { DeliveryEngine } from '../../delivery/engine.js';
-import type { BillingServices } from '../billing/billing.module.js';
-import type { Customers } from '../customers/customers.module.js';
-import type { RoutingService } from '../routing/routing.service.js';
+import type { BillingServices } from '../billing/index.js';
+import type { Customers } from '../customers/index.js';
+import type { RoutingService } from '../routing/index.js';
 import { describeText } from '../../lib/sms/index.js';
 import {
   AcceptService,

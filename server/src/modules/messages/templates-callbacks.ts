@@ -3,7 +3,7 @@
 // the accept path is in app.ts's list of accept hooks.
 import type { FastifyInstance } from 'fastify';
 import type { AppContext } from '../../context.js';
-import type { SendingAccountService } from '../customers/sending-accounts.service.js';
+import type { SendingAccountService } from '../customers/index.js';
 import { MESSAGE_STATUS_EVENT, type MessageStatusEvent } from './messages.contract.js';
 import type { TemplateService } from './templates.service.js';
 import { registerTemplateRoutes } from './templates.routes.js';

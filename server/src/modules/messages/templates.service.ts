@@ -17,7 +17,7 @@ import { likeEscaped } from '../../platform/db/dialects.js';
 import { translate } from '../../platform/i18n/i18n.js';
 import { newId } from '../../platform/ids.js';
 import { describeText } from '../../lib/sms/index.js';
-import type { SendingContext } from '../customers/sending-accounts.service.js';
+import type { SendingContext } from '../customers/index.js';
 import type { Rejection, SendItem } from './messages.contract.js';
 import type {
   TemplateStatus,

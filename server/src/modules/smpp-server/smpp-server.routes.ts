@@ -7,7 +7,7 @@ import { EnvelopeOf, ok } from '../../platform/http/envelope.js';
 import { Done, IdParams, Timestamp, Uuid } from '../../platform/http/schemas.js';
 import { defineError } from '../../platform/http/errors.js';
 import { assertTenant, tenantFilter } from '../../platform/auth/auth-context.js';
-import { authOf } from '../identity/identity.routes.js';
+import { authOf } from '../../platform/auth/guard.js';
 import type { SmppServer } from './smpp-server.js';
 
 const BindSchema = Type.Object({

@@ -12,7 +12,7 @@ import type { AppContext } from '../../context.js';
 import { can, isCustomer, type AuthContext } from '../../platform/auth/auth-context.js';
 import { AppError, defineError } from '../../platform/http/errors.js';
 import type { PigeonEvent } from '../../platform/events/bus.js';
-import { MESSAGE_STATUS_EVENT, type MessageStatusEvent } from '../messages/messages.contract.js';
+import { MESSAGE_STATUS_EVENT, type MessageStatusEvent } from '../messages/index.js';
 import { MINUTE_MS, minuteOf } from './counters.js';
 import { point, type StatsService } from './stats.service.js';
 

@@ -4,7 +4,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { AppContext } from '../../context.js';
 import type { PigeonEvent } from '../../platform/events/bus.js';
-import { MESSAGE_STATUS_EVENT, type MessageStatusEvent } from '../messages/messages.contract.js';
+import { MESSAGE_STATUS_EVENT, type MessageStatusEvent } from '../messages/index.js';
 import { MINUTE_MS, type StatsCounters } from './counters.js';
 import type { EventsHub } from './events-hub.js';
 import type { StatsService } from './stats.service.js';

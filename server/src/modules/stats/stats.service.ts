@@ -3,8 +3,8 @@
 // health with queue depths (staff) and the balance of the chosen enterprise.
 import type { AppContext } from '../../context.js';
 import { can, isCustomer, tenantForWrite, type AuthContext } from '../../platform/auth/auth-context.js';
-import type { LedgerService } from '../billing/ledger.service.js';
-import type { ProviderService } from '../providers/providers.service.js';
+import type { LedgerService } from '../billing/index.js';
+import type { ProviderService } from '../providers/index.js';
 import {
   addStatus,
   emptyCounts,
