@@ -6,7 +6,6 @@ import { isCustomer, type AuthContext } from '../../platform/auth/auth-context.j
 import { defineReason, errors } from '../../platform/http/errors.js';
 import { isTimeZone, wallClock } from '../../platform/time-zones.js';
 import type { Channel } from '../customers/index.js';
-import '../messages/messages.tables.js';
 import { nextDay, startOfZonedDay } from './money.js';
 
 export type ProfitGroupBy = 'day' | 'provider' | 'country' | 'enterprise';

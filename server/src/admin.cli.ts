@@ -2,12 +2,11 @@
 // `pigeon start` creates (its generated password is printed once in the start banner).
 import type { Command } from 'commander';
 import pino from 'pino';
-import { buildApp } from '../../app.js';
-import type { Config } from '../../config.js';
-import type { CliCommand } from '../../cli-commands.js';
-import type { StartupHook } from '../../startup.js';
-import { systemAuth } from '../../platform/auth/auth-context.js';
-import { identityRepository } from './identity.repository.js';
+import { buildApp } from './app.js';
+import type { Config } from './config.js';
+import type { CliCommand } from './cli-commands.js';
+import type { StartupHook } from './startup.js';
+import { systemAuth } from './platform/auth/auth-context.js';
 
 export const FIRST_ADMIN = 'admin';
 
@@ -61,7 +60,11 @@ export const adminCli: CliCommand = (program: Command, configOrExit) => {
     .action(async (opts: { username: string; password?: string }) => {
       await withApp(configOrExit(), async (app) => {
         const { users } = app.services.identity;
-        const user = await identityRepository.userByUsername(app.ctx.db, opts.username);
+        const user = await app.ctx.db
+          .selectFrom('users')
+          .select('id')
+          .where('username', '=', opts.username)
+          .executeTakeFirst();
         if (!user) {
           throw new Error(`no user named "${opts.username}"`);
         }
