@@ -8,7 +8,7 @@ import type { EnterpriseService } from './enterprises.service.js';
 import type { SendingAccountService, SendingContext } from './sending-accounts.service.js';
 import type { SenderService } from './senders.service.js';
 import { registerCustomersRoutes } from './customers.routes.js';
-import { CE } from './customers.errors.js';
+import { CustomersErrors } from './customers.errors.js';
 
 export interface Customers {
   directory: CustomerDirectory;
@@ -48,7 +48,7 @@ export function registerCustomersModule(
       return;
     }
     if (await customers.enterprises.isSuspended(auth.enterpriseId)) {
-      throw CE.enterpriseSuspended();
+      throw CustomersErrors.enterpriseSuspended();
     }
   });
 

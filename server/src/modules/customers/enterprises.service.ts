@@ -23,7 +23,7 @@ import type {
   EnterpriseView,
   UpdateEnterpriseInput,
 } from './customers.schemas.js';
-import { CE, CR, isCurrency, isEmail, isTimeZone } from './customers.errors.js';
+import { CustomersErrors, CustomersReasons, isCurrency, isEmail, isTimeZone } from './customers.errors.js';
 
 /**
  * Vetoes the deletion of an enterprise: returns an error code (registered with defineError,
@@ -52,13 +52,13 @@ export function enterpriseView(r: EnterprisesTable): EnterpriseView {
 function checkFields(input: { currency?: string; timezone?: string; contactEmail?: string }): void {
   const bad: Array<{ field: string; reason: string }> = [];
   if (input.currency !== undefined && !isCurrency(input.currency)) {
-    bad.push({ field: 'currency', reason: CR.currency });
+    bad.push({ field: 'currency', reason: CustomersReasons.currency });
   }
   if (input.timezone !== undefined && !isTimeZone(input.timezone)) {
-    bad.push({ field: 'timezone', reason: CR.timezone });
+    bad.push({ field: 'timezone', reason: CustomersReasons.timezone });
   }
   if (input.contactEmail && !isEmail(input.contactEmail)) {
-    bad.push({ field: 'contactEmail', reason: CR.email });
+    bad.push({ field: 'contactEmail', reason: CustomersReasons.email });
   }
   if (bad.length) {
     throw errors.invalid(bad);
@@ -118,7 +118,7 @@ export class EnterpriseService {
       .where('id', '=', id)
       .executeTakeFirst();
     if (!row) {
-      throw CE.enterpriseNotFound();
+      throw CustomersErrors.enterpriseNotFound();
     }
     assertTenant(auth, row.id, 'ENTERPRISE_NOT_FOUND');
     return row;
@@ -205,7 +205,7 @@ export class EnterpriseService {
       // A customer admin keeps its contact details current but does not grade itself.
       for (const field of ['trustLevel', 'requireSenderApproval', 'currency'] as const) {
         if (input[field] !== undefined) {
-          throw CE.enterpriseFieldForbidden({ field });
+          throw CustomersErrors.enterpriseFieldForbidden({ field });
         }
       }
     }
@@ -281,7 +281,7 @@ export class EnterpriseService {
         .where('enterprise_id', '=', id)
         .executeTakeFirst();
       if (Number(accounts?.n ?? 0) > 0) {
-        throw CE.hasSendingAccounts({ count: Number(accounts?.n) });
+        throw CustomersErrors.hasSendingAccounts({ count: Number(accounts?.n) });
       }
       const users = await trx
         .selectFrom('users')
@@ -289,7 +289,7 @@ export class EnterpriseService {
         .where('enterprise_id', '=', id)
         .executeTakeFirst();
       if (Number(users?.n ?? 0) > 0) {
-        throw CE.hasUsers({ count: Number(users?.n) });
+        throw CustomersErrors.hasUsers({ count: Number(users?.n) });
       }
       for (const guard of this.deleteGuards) {
         const code = await guard(trx, id);

@@ -6,5 +6,5 @@ export { SendingAccountService, type SendingContext } from './sending-accounts.s
 export { SenderService } from './senders.service.js';
 export { buildCustomers, registerCustomersModule, type Customers } from './customers.module.js';
 export { describeSenderRule, validateSmsSender } from './sender-rules.js';
-export { CR } from './customers.errors.js';
+export { CustomersErrors, CustomersReasons } from './customers.errors.js';
 export type { Channel, EnterpriseStatus } from './customers.tables.js';

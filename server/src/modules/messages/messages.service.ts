@@ -19,8 +19,6 @@ import type { RoutingService } from '../routing/index.js';
 import { describeText } from '../../lib/sms/index.js';
 import {
   AcceptService,
-  ME,
-  MR,
   NO_COUNTRY,
   rejectionError,
   requestHash,
@@ -30,6 +28,7 @@ import type { AcceptOrigin, AcceptResult, SendItem } from './messages.contract.j
 import { FINAL_STATUSES, type MessagesTable } from './messages.tables.js';
 import type { OutboxQuery } from './messages.schemas.js';
 import { checkSmsText, parseEmailRecipient, parsePhoneRecipient } from './validation.js';
+import { MessagesErrors as ME, MessagesReasons as MR } from './messages.errors.js';
 
 export interface MessageView {
   id: string;

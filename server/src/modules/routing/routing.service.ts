@@ -6,7 +6,7 @@ import type { AppContext } from '../../context.js';
 import type { AuditLog } from '../../platform/audit/audit.js';
 import type { AuthContext } from '../../platform/auth/auth-context.js';
 import { flag } from '../../platform/db/schema.js';
-import { defineError, defineReason, errors } from '../../platform/http/errors.js';
+import { errors } from '../../platform/http/errors.js';
 import { fetchPage } from '../../platform/http/pagination.js';
 import { newId } from '../../platform/ids.js';
 import { explainSelection, type SelectionExplanation } from './explain.js';
@@ -25,30 +25,7 @@ import {
   type SelectionResult,
 } from './selection.js';
 import type { RouteRulesTable } from './routing.tables.js';
-
-export const RE = {
-  ruleNotFound: defineError('ROUTE_RULE_NOT_FOUND', 404, 'Route rule not found', '路由规则不存在'),
-  accountNotFound: defineError(
-    'SENDING_ACCOUNT_NOT_FOUND',
-    404,
-    'Sending account not found',
-    '发送账号不存在',
-  ),
-};
-
-const R = {
-  invalidRule: defineReason('invalid_rule', 'is invalid: {detail}', '无效：{detail}'),
-  unknownProvider: defineReason(
-    'unknown_provider',
-    'names a provider that does not exist: {value}',
-    '包含不存在的服务商：{value}',
-  ),
-  orderMismatch: defineReason(
-    'order_mismatch',
-    'must list every rule exactly once',
-    '必须恰好列出每条规则一次',
-  ),
-};
+import { RoutingErrors, RoutingReasons } from './routing.errors.js';
 
 export interface RuleView {
   id: string;
@@ -172,7 +149,7 @@ export class RoutingService {
       ]);
     } catch (err) {
       throw errors.invalid([
-        { field: 'rule', reason: R.invalidRule, params: { detail: (err as Error).message } },
+        { field: 'rule', reason: RoutingReasons.invalidRule, params: { detail: (err as Error).message } },
       ]);
     }
     const states = await this.providers.states();
@@ -181,7 +158,11 @@ export class RoutingService {
       .filter((p) => !states.has(p));
     if (unknown.length) {
       throw errors.invalid([
-        { field: 'tiers', reason: R.unknownProvider, params: { value: [...new Set(unknown)].join(', ') } },
+        {
+          field: 'tiers',
+          reason: RoutingReasons.unknownProvider,
+          params: { value: [...new Set(unknown)].join(', ') },
+        },
       ]);
     }
   }
@@ -202,7 +183,7 @@ export class RoutingService {
       .where('id', '=', id)
       .executeTakeFirst();
     if (!row) {
-      throw RE.ruleNotFound();
+      throw RoutingErrors.ruleNotFound();
     }
     return row;
   }
@@ -302,7 +283,7 @@ export class RoutingService {
     const existing = await this.ctx.db.selectFrom('route_rules').select(['id', 'priority']).execute();
     const known = new Set(existing.map((r) => r.id));
     if (ids.length !== known.size || new Set(ids).size !== ids.length || ids.some((i) => !known.has(i))) {
-      throw errors.invalid([{ field: 'ids', reason: R.orderMismatch }]);
+      throw errors.invalid([{ field: 'ids', reason: RoutingReasons.orderMismatch }]);
     }
     await this.ctx.db.transaction().execute(async (trx) => {
       for (const [i, id] of ids.entries()) {
@@ -346,7 +327,11 @@ export class RoutingService {
     const unknown = providerIds.filter((p) => !states.has(p));
     if (unknown.length) {
       throw errors.invalid([
-        { field: 'providerIds', reason: R.unknownProvider, params: { value: unknown.join(', ') } },
+        {
+          field: 'providerIds',
+          reason: RoutingReasons.unknownProvider,
+          params: { value: unknown.join(', ') },
+        },
       ]);
     }
     const before = await this.getMapping(accountId);
@@ -378,7 +363,7 @@ export class RoutingService {
   private async requireAccount(accountId: string): Promise<{ enterpriseId: string; timezone: string }> {
     const a = await this.accountLookup(accountId);
     if (!a) {
-      throw RE.accountNotFound();
+      throw RoutingErrors.accountNotFound();
     }
     return a;
   }

@@ -10,11 +10,12 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { WebSocket } from 'ws';
 import type { AppContext } from '../../context.js';
 import { can, isCustomer, type AuthContext } from '../../platform/auth/auth-context.js';
-import { AppError, defineError } from '../../platform/http/errors.js';
+import { AppError } from '../../platform/http/errors.js';
 import type { PigeonEvent } from '../../platform/events/bus.js';
 import { MESSAGE_STATUS_EVENT, type MessageStatusEvent } from '../messages/index.js';
 import { MINUTE_MS, minuteOf } from './counters.js';
 import { point, type StatsService } from './stats.service.js';
+import { StatsErrors } from './stats.errors.js';
 
 export const EVENTS_PATH = '/api/v1/events';
 /** Close codes (4000–4999 are the application's). */
@@ -24,13 +25,6 @@ export const CLOSE_BAD_REQUEST = 4400;
 const AUTH_TIMEOUT_MS = 10_000;
 const TICK_MS = 1000;
 const MAX_WATCHED = 100;
-
-const upgradeRequired = defineError(
-  'UPGRADE_REQUIRED',
-  426,
-  'This endpoint is a WebSocket: connect with an Upgrade request',
-  '此接口是 WebSocket：请使用 Upgrade 请求连接',
-);
 
 /** Messages a client sends. */
 type ClientMessage =
@@ -117,7 +111,7 @@ export class EventsHub {
           'changed), providers, balance, message.status, pong, error. Close 4401: not signed in.',
       },
       handler: () => {
-        throw upgradeRequired();
+        throw StatsErrors.upgradeRequired();
       },
       wsHandler: (socket, request) => this.accept(socket, request),
     });
