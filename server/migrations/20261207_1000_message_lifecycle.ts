@@ -49,7 +49,11 @@ export async function up(db: Kysely<unknown>, dialect: DialectName): Promise<voi
     .on('pending_receipts')
     .columns(['provider_message_id', 'provider_id'])
     .execute();
-  await db.schema.createIndex('pending_receipts_expiry_idx').on('pending_receipts').column('expires_at').execute();
+  await db.schema
+    .createIndex('pending_receipts_expiry_idx')
+    .on('pending_receipts')
+    .column('expires_at')
+    .execute();
 }
 
 /**
@@ -59,12 +63,14 @@ export async function up(db: Kysely<unknown>, dialect: DialectName): Promise<voi
  * transaction, so the pragma takes effect; the rebuild itself is one transaction.
  */
 async function widenSqliteStatusCheck(db: Kysely<unknown>): Promise<void> {
-  const table = await sql<{ sql: string }>`select sql from sqlite_master where type = 'table' and name = 'messages'`.execute(
-    db,
-  );
+  const table = await sql<{
+    sql: string;
+  }>`select sql from sqlite_master where type = 'table' and name = 'messages'`.execute(db);
   const indexes = await sql<{
     sql: string;
-  }>`select sql from sqlite_master where type = 'index' and tbl_name = 'messages' and sql is not null`.execute(db);
+  }>`select sql from sqlite_master where type = 'index' and tbl_name = 'messages' and sql is not null`.execute(
+    db,
+  );
   const createSql = table.rows[0]?.sql ?? '';
   const oldCheck = `status in (${quoted(OLD_STATUSES)})`;
   if (!createSql.includes(oldCheck)) {
@@ -73,7 +79,10 @@ async function widenSqliteStatusCheck(db: Kysely<unknown>): Promise<void> {
   const newSql = createSql
     .replace(/^create table "messages"/i, 'create table "messages_new"')
     .replace(oldCheck, `status in (${quoted(STATUSES)})`);
-  if (!newSql.startsWith('create table "messages_new"') && !newSql.startsWith('CREATE TABLE "messages_new"')) {
+  if (
+    !newSql.startsWith('create table "messages_new"') &&
+    !newSql.startsWith('CREATE TABLE "messages_new"')
+  ) {
     throw new Error('messages: unexpected table definition');
   }
   await sql`pragma foreign_keys = off`.execute(db);

@@ -2,7 +2,7 @@
 // to the program; `configOrExit` loads the configuration or exits with a one-line error.
 import { InvalidArgumentError, Option, type Command } from 'commander';
 import type { Config } from './config.js';
-import { adminCli } from './modules/identity/identity.cli.js';
+import { adminCli } from './admin.cli.js';
 import { simulatorsCli } from './simulators/simulators.cli.js';
 
 export type CliCommand = (program: Command, configOrExit: () => Config) => void;

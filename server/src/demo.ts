@@ -8,15 +8,11 @@
 import type { Kysely } from 'kysely';
 import type { AppContext } from './context.js';
 import type { Config } from './config.js';
+import type { App, AppServices } from './app.js';
 import type { StartupHook } from './startup.js';
 import { systemAuth } from './platform/auth/auth-context.js';
 import type { Database } from './platform/db/schema.js';
 import { getSetting, setSetting } from './platform/settings.js';
-import { billingServices } from './modules/billing/billing.module.js';
-import { customersServices } from './modules/customers/customers.module.js';
-import { identityServices } from './modules/identity/identity.module.js';
-import { providersServices } from './modules/providers/providers.module.js';
-import { routingServices } from './modules/routing/routing.module.js';
 import { SmscSimulator } from './simulators/smsc-simulator.js';
 import { SmtpSink } from './simulators/smtp-sink.js';
 
@@ -119,14 +115,12 @@ function smtpSettings(port: number) {
 }
 
 async function seed(
-  ctx: AppContext,
+  services: AppServices,
   ports: { smsc: number; smtp: number },
 ): Promise<DemoState & { apiKey: string }> {
   const auth = systemAuth('demo');
-  const customers = customersServices(ctx);
-  const billing = billingServices(ctx);
-  const { providers } = providersServices(ctx);
-  const routing = routingServices(ctx);
+  const { customers, billing, routing } = services;
+  const { providers } = services.providers;
 
   const smpp = await providers.create(auth, {
     name: 'Demo SMSC (simulator)',
@@ -192,7 +186,7 @@ async function seed(
     method: 'other',
     note: 'Demo balance',
   });
-  const key = await identityServices(ctx).apiKeys.create(auth, {
+  const key = await services.identity.apiKeys.create(auth, {
     name: 'demo',
     ownerType: 'sending_account',
     ownerId: account.id,
@@ -214,12 +208,12 @@ async function seed(
 
 /** Points the demo providers at the simulators' ports when they moved. */
 async function repoint(
-  ctx: AppContext,
+  { ctx, services }: App,
   state: DemoState,
   ports: { smsc: number; smtp: number },
 ): Promise<void> {
   const auth = systemAuth('demo');
-  const { providers } = providersServices(ctx);
+  const { providers } = services.providers;
   const update = async (id: string, settings: Record<string, unknown>) => {
     try {
       await providers.update(auth, id, { settings });
@@ -240,20 +234,20 @@ async function repoint(
  * No enterprises and no providers yet: a new data directory in front of a database already in
  * use (PostgreSQL, a fresh container) must not get a demo tenant by default.
  */
-async function isEmpty(ctx: AppContext): Promise<boolean> {
+async function isEmpty(services: AppServices): Promise<boolean> {
   const auth = systemAuth('demo');
   const [enterprises, providers] = await Promise.all([
-    customersServices(ctx).enterprises.list(auth, { page: 1, size: 1 }),
-    providersServices(ctx).providers.list(auth, { page: 1, size: 1 }),
+    services.customers.enterprises.list(auth, { page: 1, size: 1 }),
+    services.providers.providers.list(auth, { page: 1, size: 1 }),
   ]);
   return enterprises.items.length === 0 && providers.items.length === 0;
 }
 
 /** Probes the providers now rather than in 30 s, so the dashboard's tiles turn green at once. */
-function probeSoon(ctx: AppContext): void {
+function probeSoon({ ctx, services }: App): void {
   if (ctx.config.role === 'all' || ctx.config.role === 'worker') {
-    providersServices(ctx)
-      .registry.probeAll()
+    services.providers.registry
+      .probeAll()
       .catch((err: unknown) => ctx.log.warn({ err }, 'probing the demo providers failed'));
   }
 }
@@ -264,7 +258,7 @@ export const demoHook: StartupHook = async ({ app, config, isNewDataDir, print }
     return;
   }
   const state = await demoState(ctx.db);
-  if (!state && config.demo === 'auto' && !(isNewDataDir && (await isEmpty(ctx)))) {
+  if (!state && config.demo === 'auto' && !(isNewDataDir && (await isEmpty(app.services)))) {
     return;
   }
   const sims = await startSimulators(ctx, state ? { smsc: state.smscPort, smtp: state.smtpPort } : {});
@@ -274,8 +268,8 @@ export const demoHook: StartupHook = async ({ app, config, isNewDataDir, print }
     `Demo mode: SMSC simulator on ${HOST}:${ports.smsc}, SMTP sink on ${HOST}:${ports.smtp} (PIGEON_DEMO=false turns it off)`,
   );
   if (state) {
-    await repoint(ctx, state, ports);
-    probeSoon(ctx);
+    await repoint(app, state, ports);
+    probeSoon(app);
     if (ports.smsc !== state.smscPort || ports.smtp !== state.smtpPort) {
       await setSetting(
         ctx.db,
@@ -288,8 +282,8 @@ export const demoHook: StartupHook = async ({ app, config, isNewDataDir, print }
     );
     return;
   }
-  const created = await seed(ctx, ports);
-  probeSoon(ctx);
+  const created = await seed(app.services, ports);
+  probeSoon(app);
   const { apiKey, ...stored } = created;
   await setSetting(ctx.db, STATE_KEY, JSON.stringify(stored));
   print(

@@ -2,7 +2,7 @@
 // first-run admin creation, demo seeding. Each may print lines for the start banner.
 import type { App } from './app.js';
 import type { Config } from './config.js';
-import { firstAdminHook } from './modules/identity/identity.cli.js';
+import { firstAdminHook } from './admin.cli.js';
 import { demoHook } from './demo.js';
 
 export interface StartupContext {

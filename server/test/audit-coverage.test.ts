@@ -3,7 +3,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, type TestApp } from './helpers/app.js';
 import { signInAdmin, type SignedIn } from './helpers/identity.js';
-import { identityServices } from '../src/modules/identity/identity.module.js';
 
 const MUTATING = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 
@@ -50,7 +49,7 @@ describe('OP-4 operation log covers every mutating route', () => {
         });
       }
     }
-    await identityServices(app.ctx).audit.flush();
+    await app.services.audit.flush();
     const entries = await app.ctx.db
       .selectFrom('operation_logs')
       .selectAll()
@@ -85,7 +84,7 @@ describe('OP-4 operation log covers every mutating route', () => {
     });
     expect(res.statusCode).toBe(200);
     const id = res.json<{ data: { id: string } }>().data.id;
-    await identityServices(app.ctx).audit.flush();
+    await app.services.audit.flush();
     const op = await app.ctx.db
       .selectFrom('operation_logs')
       .selectAll()

@@ -9,11 +9,6 @@ import pino from 'pino';
 import { buildApp } from '../../../server/src/app.js';
 import { loadConfig } from '../../../server/src/config.js';
 import { systemAuth } from '../../../server/src/platform/auth/auth-context.js';
-import { billingServices } from '../../../server/src/modules/billing/billing.module.js';
-import { customersServices } from '../../../server/src/modules/customers/customers.module.js';
-import { identityServices } from '../../../server/src/modules/identity/identity.module.js';
-import { providersServices } from '../../../server/src/modules/providers/providers.module.js';
-import { routingServices } from '../../../server/src/modules/routing/routing.module.js';
 import { printResult } from '../lib/child.js';
 
 export interface SeedConfig {
@@ -52,7 +47,7 @@ const config = loadConfig({
 const app = await buildApp({ config, logger: pino({ level: 'warn' }), serveWeb: false });
 try {
   const auth = systemAuth('bench');
-  const customers = customersServices(app.ctx);
+  const customers = app.services.customers;
   const enterprise = await customers.enterprises.create(auth, {
     name: 'Bench Ltd',
     contactName: 'Bench',
@@ -70,7 +65,7 @@ try {
   // dailyLimit 0 = no limit; tpsLimit null = none.
   await customers.sendingAccounts.update(auth, account.id, { dailyLimit: 0, tpsLimit: null });
 
-  const billing = billingServices(app.ctx);
+  const billing = app.services.billing;
   const plan = await billing.rates.createPlan(auth, {
     name: 'bench',
     currency: 'USD',
@@ -80,7 +75,7 @@ try {
   await billing.rates.assignPlan(auth, { enterpriseId: enterprise.id, planId: plan.id });
   await billing.ledger.recharge(auth, { enterpriseId: enterprise.id, amount: BALANCE, method: 'bench' });
 
-  const provider = await providersServices(app.ctx).providers.create(auth, {
+  const provider = await app.services.providers.providers.create(auth, {
     name: 'bench-smsc',
     channel: 'sms',
     type: 'smpp',
@@ -98,14 +93,14 @@ try {
     tps: null,
     windowSize: input.windowSize,
   } as never);
-  await routingServices(app.ctx).create(auth, {
+  await app.services.routing.create(auth, {
     name: 'bench route',
     channel: 'sms',
     match: { sendingAccountIds: [account.id] },
     tiers: [{ providers: [{ providerId: provider.id, weight: 1 }] }],
   } as never);
 
-  const identity = identityServices(app.ctx);
+  const identity = app.services.identity;
   const key = await identity.apiKeys.create(auth, {
     name: 'bench',
     ownerType: 'sending_account',

@@ -228,7 +228,13 @@ export class DeliveryEngine implements WorkIntake {
         // Not recorded: the lease stays, and the next start sends it again (counted there).
         return;
       }
-      const report: SubmitReport = { id: w.id, providerId, result, startedAt, finishedAt: this.deps.clock.now() };
+      const report: SubmitReport = {
+        id: w.id,
+        providerId,
+        result,
+        startedAt,
+        finishedAt: this.deps.clock.now(),
+      };
       await this.writes.add({ kind: 'result', report });
     } catch (err) {
       this.deps.log.error({ err, messageId: w.id }, 'recording a submit result failed');

@@ -4,7 +4,6 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { launchBrowser, startConsoleServer, type ConsoleServer } from '../helpers/browser.js';
 import { signInAdmin } from '../helpers/identity.js';
-import { identityServices } from '../../src/modules/identity/identity.module.js';
 
 let server: ConsoleServer;
 let browser: Browser;
@@ -17,7 +16,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await browser?.close();
   if (server) {
-    await identityServices(server.app.ctx).auth.flushKeyUsage();
+    await server.app.services.identity.auth.flushKeyUsage();
     await server.close();
   }
 });

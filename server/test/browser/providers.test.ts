@@ -6,7 +6,6 @@ import type { Browser } from 'playwright-core';
 import { launchBrowser, startConsoleServer, type ConsoleServer } from '../helpers/browser.js';
 import { signInAdmin, type SignedIn } from '../helpers/identity.js';
 import { SmscSimulator, waitFor } from '../../src/simulators/index.js';
-import { providersServices } from '../../src/modules/providers/providers.module.js';
 import { FREEZE_AFTER_FAILURES } from '../../src/modules/providers/provider-registry.js';
 
 let server: ConsoleServer;
@@ -51,7 +50,7 @@ describe('DL-5 providers page in a browser', () => {
     expect(created.statusCode, created.body).toBe(200);
     const id = created.json<{ data: { id: string } }>().data.id;
     for (let i = 0; i < FREEZE_AFTER_FAILURES; i++) {
-      await providersServices(server.app.ctx).registry.recordResult(id, false, 'ESME_RSYSERR');
+      await server.app.services.providers.registry.recordResult(id, false, 'ESME_RSYSERR');
     }
 
     const context = await browser.newContext({ locale: 'en-US', viewport: { width: 1600, height: 900 } });

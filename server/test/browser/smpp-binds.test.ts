@@ -7,8 +7,6 @@ import { signInAdmin, type SignedIn } from '../helpers/identity.js';
 import { createTenant } from '../helpers/tenants.js';
 import { systemAuth } from '../../src/platform/auth/auth-context.js';
 import { waitFor } from '../../src/simulators/index.js';
-import { customersServices } from '../../src/modules/customers/customers.module.js';
-import { smppServerOf } from '../../src/modules/smpp-server/smpp-server.module.js';
 import { Esme } from '../../src/modules/smpp-server/esme-client.test-helper.js';
 
 let server: ConsoleServer;
@@ -31,16 +29,12 @@ afterAll(async () => {
 describe('DL-8 live SMPP binds page in a browser', () => {
   it('shows a live bind and disconnects it', async () => {
     const tenant = await createTenant(server.app);
-    await customersServices(server.app.ctx).sendingAccounts.update(
-      systemAuth('test'),
-      tenant.sendingAccountId,
-      {
-        name: 'Browser ESME account',
-        smppSystemId: 'brwsr01',
-        smppPassword: 'brw5pass',
-      },
-    );
-    const smpp = smppServerOf(server.app.ctx);
+    await server.app.services.customers.sendingAccounts.update(systemAuth('test'), tenant.sendingAccountId, {
+      name: 'Browser ESME account',
+      smppSystemId: 'brwsr01',
+      smppPassword: 'brw5pass',
+    });
+    const smpp = server.app.services.smppServer;
     await waitFor(() => smpp.isListening, { message: 'the SMPP port to open' });
     const client = await Esme.connect(smpp.port);
     esme = client;

@@ -5,8 +5,6 @@ import type { Browser, Page } from 'playwright-core';
 import { launchBrowser, startConsoleServer, type ConsoleServer } from '../helpers/browser.js';
 import { createTenant, type Tenant } from '../helpers/tenants.js';
 import { systemAuth } from '../../src/platform/auth/auth-context.js';
-import { customersServices } from '../../src/modules/customers/customers.module.js';
-import { inboxServices } from '../../src/modules/messages/inbox-optout.js';
 
 let server: ConsoleServer;
 let browser: Browser;
@@ -77,12 +75,12 @@ describe('MS-7 suppression list console', () => {
   }, 120_000);
 
   it('shows inbound messages in the inbox with their classification', async () => {
-    await customersServices(server.app.ctx).senders.create(systemAuth('test'), {
+    await server.app.services.customers.senders.create(systemAuth('test'), {
       enterpriseId: tenant.enterpriseId,
       channel: 'sms',
       value: '10690077',
     });
-    await inboxServices(server.app.ctx).inbox.receive(null, {
+    await server.app.services.messages.inbox.receive(null, {
       from: '+447912345677',
       to: '10690077',
       text: 'STOP sending me offers',

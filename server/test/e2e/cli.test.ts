@@ -7,7 +7,6 @@ import { afterAll, describe, expect, it } from 'vitest';
 import pino from 'pino';
 import { buildApp } from '../../src/app.js';
 import { loadConfig } from '../../src/config.js';
-import { identityServices } from '../../src/modules/identity/identity.module.js';
 
 const ROOT = path.resolve(import.meta.dirname, '../../..');
 
@@ -68,7 +67,7 @@ describe('pigeon CLI (SPEC §2)', () => {
         payload: { username: 'ops', password: generated },
       });
       expect(res.statusCode).toBe(200);
-      const me = await identityServices(app.ctx).users.countUsers();
+      const me = await app.services.identity.users.countUsers();
       expect(me).toBe(1);
     } finally {
       await app.close();

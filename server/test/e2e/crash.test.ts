@@ -16,7 +16,7 @@ import pino from 'pino';
 import { buildApp } from '../../src/app.js';
 import { testConfig } from '../helpers/app.js';
 import { setupMessaging, startSmsc } from '../helpers/messaging.js';
-import { customersServices } from '../../src/modules/customers/customers.module.js';
+
 import { systemAuth } from '../../src/platform/auth/auth-context.js';
 
 const ROOT = path.resolve(import.meta.dirname, '../../..');
@@ -140,7 +140,7 @@ describe('DL-6 kill -9 during load, ten times', () => {
       serveWeb: false,
     });
     const m = await setupMessaging(seed, { smsc, provider: { windowSize: 50 } });
-    await customersServices(seed.ctx).sendingAccounts.update(systemAuth('test'), m.tenant.sendingAccountId, {
+    await seed.services.customers.sendingAccounts.update(systemAuth('test'), m.tenant.sendingAccountId, {
       statusCallbackUrl: receiverUrl,
     });
     await seed.close();

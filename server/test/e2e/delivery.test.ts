@@ -13,7 +13,6 @@ import { buildApp } from '../../src/app.js';
 import { createTestApp, testConfig, type TestApp } from '../helpers/app.js';
 import { setupMessaging, startSmsc, type Messaging } from '../helpers/messaging.js';
 import { signInAdmin } from '../helpers/identity.js';
-import { messagesServices } from '../../src/modules/messages/messages.module.js';
 import type { SmscSimulator } from '../../src/simulators/smsc-simulator.js';
 
 const ROOT = path.resolve(import.meta.dirname, '../../..');
@@ -130,7 +129,7 @@ describe('DL-2 backpressure', () => {
     expect(statuses.filter((s) => s === 201)).toHaveLength(50);
     expect(statuses.filter((s) => s === 503)).toHaveLength(10);
     expect(Number(retryAfter)).toBeGreaterThan(0);
-    expect(messagesServices(app.ctx).engine.backlog()).toBe(50);
+    expect(app.services.messages.engine.backlog()).toBe(50);
     const resume = await app.inject({
       method: 'POST',
       url: `/api/v1/delivery/queues/${m.providerId}/resume`,

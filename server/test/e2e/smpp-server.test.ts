@@ -8,10 +8,6 @@ import { createEnterprise } from '../helpers/tenants.js';
 import { systemAuth } from '../../src/platform/auth/auth-context.js';
 import { buildConcatUdh, encodeGsm7, splitText } from '../../src/lib/sms/index.js';
 import { SmscSimulator, waitFor } from '../../src/simulators/index.js';
-import { billingServices } from '../../src/modules/billing/billing.module.js';
-import { customersServices } from '../../src/modules/customers/customers.module.js';
-import { providersServices } from '../../src/modules/providers/providers.module.js';
-import { smppServerOf } from '../../src/modules/smpp-server/smpp-server.module.js';
 import { Esme } from '../../src/modules/smpp-server/esme-client.test-helper.js';
 import { fromSmppMessageId } from '../../src/lib/smpp/index.js';
 import { ServerStatus } from '../../src/modules/smpp-server/smpp-pdu.js';
@@ -32,7 +28,7 @@ describe('DL-8 SMPP server end to end (real accept path, SMSC simulator)', () =>
 
   const smppAccount = async (over: Record<string, unknown> = {}) => {
     const systemId = `e2e${++seq}`;
-    const created = await customersServices(app.ctx).sendingAccounts.create(systemAuth('test'), {
+    const created = await app.services.customers.sendingAccounts.create(systemAuth('test'), {
       enterpriseId,
       name: `smpp ${systemId}`,
       allowedChannels: ['sms'],
@@ -98,7 +94,7 @@ describe('DL-8 SMPP server end to end (real accept path, SMSC simulator)', () =>
         reconnectMaxDelayMs: 200,
       },
     });
-    const { registry } = providersServices(app.ctx);
+    const { registry } = app.services.providers;
     await waitFor(
       async () => {
         await registry.probeAll();
@@ -122,12 +118,12 @@ describe('DL-8 SMPP server end to end (real accept path, SMSC simulator)', () =>
       price: UNIT_PRICE,
     });
     enterpriseId = (await createEnterprise(app)).id;
-    await billingServices(app.ctx).ledger.recharge(systemAuth('test'), {
+    await app.services.billing.ledger.recharge(systemAuth('test'), {
       enterpriseId,
       amount: 1_000_000_000,
       method: 'cash',
     });
-    port = await smppServerOf(app.ctx).start({ port: 0, host: '127.0.0.1' });
+    port = await app.services.smppServer.start({ port: 0, host: '127.0.0.1' });
   });
   afterAll(async () => {
     await Promise.all(clients.map((c) => c.close()));

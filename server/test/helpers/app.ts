@@ -79,7 +79,7 @@ export function testConfig(overrides: Partial<Config> = {}, dataDir = os.tmpdir(
 /** Builds the app on a fresh database; close it with `app.close()` (drops the database too). */
 export async function createTestApp(
   opts: { config?: Partial<Config>; clock?: Clock; db?: 'default' | 'sqlite' | 'postgres' } & Partial<
-    Pick<BuildOptions, 'serveWeb'>
+    Pick<BuildOptions, 'serveWeb' | 'providerStates'>
   > = {},
 ): Promise<TestApp> {
   const testDb = await createTestDatabase(opts.db ?? 'default');
@@ -89,6 +89,7 @@ export async function createTestApp(
     clock: opts.clock,
     logger: pino({ level: 'silent' }),
     serveWeb: opts.serveWeb ?? false,
+    providerStates: opts.providerStates,
   })) as TestApp;
   app.testDb = testDb;
   // Drop the database after every close hook of the app has run (they may still write).

@@ -2,7 +2,6 @@
 // permissions, signed-in tokens. Each test file builds what it needs.
 import type { App } from '../../src/app.js';
 import { systemAuth } from '../../src/platform/auth/auth-context.js';
-import { identityServices } from '../../src/modules/identity/identity.module.js';
 import type { UserType } from '../../src/modules/identity/identity.tables.js';
 
 export const TEST_PASSWORD = 'Correct-horse-9';
@@ -55,7 +54,7 @@ export async function userWithRoles(
   roles: string[],
   opts: { userType?: UserType; enterpriseId?: string | null; username?: string } = {},
 ): Promise<SignedIn> {
-  const { users } = identityServices(app.ctx);
+  const { users } = app.services.identity;
   const username = opts.username ?? uniqueName('u');
   await users.createUser(systemAuth('test'), {
     username,
@@ -79,7 +78,7 @@ export async function userWithPermissions(
   permissions: string[],
   opts: { userType?: UserType; enterpriseId?: string | null } = {},
 ): Promise<SignedIn> {
-  const { users } = identityServices(app.ctx);
+  const { users } = app.services.identity;
   const userType = opts.userType ?? 'staff';
   const role = await users.createRole(systemAuth('test'), {
     code: uniqueName('r_')

@@ -3,11 +3,6 @@
 // engine's tests and by everything built on the send path (SMPP server, inbox, demo…).
 import type { App } from '../../src/app.js';
 import { systemAuth } from '../../src/platform/auth/auth-context.js';
-import { identityServices } from '../../src/modules/identity/identity.module.js';
-import { billingServices } from '../../src/modules/billing/billing.module.js';
-import { providersServices } from '../../src/modules/providers/providers.module.js';
-import { routingServices } from '../../src/modules/routing/routing.module.js';
-import { customersServices } from '../../src/modules/customers/customers.module.js';
 import { SmscSimulator, type SmscSimulatorOptions } from '../../src/simulators/smsc-simulator.js';
 import { createTenant, type Tenant } from './tenants.js';
 import { uniqueName } from './identity.js';
@@ -89,7 +84,7 @@ export async function createSmppProvider(
   extra: Record<string, unknown> = {},
   settings: Record<string, unknown> = {},
 ): Promise<string> {
-  const created = await providersServices(app.ctx).providers.create(systemAuth('test'), {
+  const created = await app.services.providers.providers.create(systemAuth('test'), {
     name: uniqueName('smsc-'),
     channel: 'sms',
     type: 'smpp',
@@ -114,13 +109,13 @@ export async function setupMessaging(app: App, opts: MessagingOptions = {}): Pro
   const auth = systemAuth('test');
   const smsc = opts.smsc ?? (await startSmsc(opts.smscOptions));
   const tenant = await createTenant(app);
-  const customers = customersServices(app.ctx);
+  const customers = app.services.customers;
   await customers.sendingAccounts.update(auth, tenant.sendingAccountId, {
     dailyLimit: opts.dailyLimit ?? 0,
     tpsLimit: opts.tpsLimit ?? null,
     ...(opts.maxParts !== undefined ? { maxParts: opts.maxParts } : {}),
   });
-  const billing = billingServices(app.ctx);
+  const billing = app.services.billing;
   const plan = await billing.rates.createPlan(auth, {
     name: uniqueName('plan '),
     currency: 'USD',
@@ -142,13 +137,13 @@ export async function setupMessaging(app: App, opts: MessagingOptions = {}): Pro
     opts.provider ?? {},
     opts.providerSettings ?? {},
   );
-  await routingServices(app.ctx).create(auth, {
+  await app.services.routing.create(auth, {
     name: uniqueName('route '),
     channel: 'sms',
     match: { sendingAccountIds: [tenant.sendingAccountId] },
     tiers: [{ providers: [{ providerId, weight: 1 }] }],
   } as never);
-  const key = await identityServices(app.ctx).apiKeys.create(auth, {
+  const key = await app.services.identity.apiKeys.create(auth, {
     name: uniqueName('key '),
     ownerType: 'sending_account',
     ownerId: tenant.sendingAccountId,

@@ -4,11 +4,7 @@
 // a route naming a kind without a factory here fails that test, so add one with the route.
 import type { App } from '../../src/app.js';
 import { systemAuth } from '../../src/platform/auth/auth-context.js';
-import { identityServices } from '../../src/modules/identity/identity.module.js';
-import { customersServices } from '../../src/modules/customers/customers.module.js';
 import { TEST_PASSWORD, uniqueName, userWithRoles, type SignedIn } from './identity.js';
-import { billingServices } from '../../src/modules/billing/billing.module.js';
-import { inboxServices } from '../../src/modules/messages/inbox-optout.js';
 import { TemplateService } from '../../src/modules/messages/templates.service.js';
 import { newId } from '../../src/platform/ids.js';
 
@@ -16,7 +12,7 @@ export async function createEnterprise(
   app: App,
   overrides: { name?: string; currency?: string; timezone?: string; requireSenderApproval?: boolean } = {},
 ): Promise<{ id: string }> {
-  const created = await customersServices(app.ctx).enterprises.create(systemAuth('test'), {
+  const created = await app.services.customers.enterprises.create(systemAuth('test'), {
     name: overrides.name ?? uniqueName('Ent '),
     contactName: 'Contact',
     contactPhone: '+8613800000000',
@@ -33,7 +29,7 @@ export async function createSendingAccount(
   enterpriseId: string,
   overrides: { name?: string } = {},
 ): Promise<{ id: string }> {
-  const created = await customersServices(app.ctx).sendingAccounts.create(systemAuth('test'), {
+  const created = await app.services.customers.sendingAccounts.create(systemAuth('test'), {
     enterpriseId,
     name: overrides.name ?? uniqueName('acct '),
     allowedChannels: ['sms', 'email'],
@@ -58,7 +54,7 @@ export async function createTenant(app: App): Promise<Tenant> {
 /** One factory per tenant-owned resource kind: creates an object of that kind in the tenant. */
 export const tenantResourceFactories: Record<string, (app: App, tenant: Tenant) => Promise<string>> = {
   user: async (app, tenant) => {
-    const created = await identityServices(app.ctx).users.createUser(systemAuth('test'), {
+    const created = await app.services.identity.users.createUser(systemAuth('test'), {
       username: uniqueName('t'),
       displayName: 'T',
       password: TEST_PASSWORD,
@@ -68,7 +64,7 @@ export const tenantResourceFactories: Record<string, (app: App, tenant: Tenant) 
     return created.id;
   },
   api_key: async (app, tenant) => {
-    const created = await identityServices(app.ctx).apiKeys.create(systemAuth('test'), {
+    const created = await app.services.identity.apiKeys.create(systemAuth('test'), {
       name: 'k',
       ownerType: 'sending_account',
       ownerId: tenant.sendingAccountId,
@@ -79,7 +75,7 @@ export const tenantResourceFactories: Record<string, (app: App, tenant: Tenant) 
   enterprise: async (_app, tenant) => tenant.enterpriseId,
   sending_account: async (app, tenant) => (await createSendingAccount(app, tenant.enterpriseId)).id,
   sender: async (app, tenant) => {
-    const created = await customersServices(app.ctx).senders.create(systemAuth('test'), {
+    const created = await app.services.customers.senders.create(systemAuth('test'), {
       enterpriseId: tenant.enterpriseId,
       channel: 'sms',
       value: `S${uniqueName('').slice(-9)}`.replace(/[^A-Za-z0-9]/g, 'x'),
@@ -87,7 +83,7 @@ export const tenantResourceFactories: Record<string, (app: App, tenant: Tenant) 
     return created.id;
   },
   sender_domain: async (app, tenant) => {
-    const created = await customersServices(app.ctx).senders.createDomain(systemAuth('test'), {
+    const created = await app.services.customers.senders.createDomain(systemAuth('test'), {
       enterpriseId: tenant.enterpriseId,
       domain: `${uniqueName('d').toLowerCase()}.example.com`,
     });
@@ -147,7 +143,7 @@ export const tenantResourceFactories: Record<string, (app: App, tenant: Tenant) 
     return id;
   },
   quota: async (app, tenant) => {
-    const created = await billingServices(app.ctx).quotas.create(systemAuth('test'), {
+    const created = await app.services.billing.quotas.create(systemAuth('test'), {
       sendingAccountId: (await createSendingAccount(app, tenant.enterpriseId)).id,
       channel: 'sms',
       period: 'none',
@@ -156,7 +152,7 @@ export const tenantResourceFactories: Record<string, (app: App, tenant: Tenant) 
     return created.id;
   },
   suppression: async (app, tenant) => {
-    const created = await inboxServices(app.ctx).suppressions.create(systemAuth('test'), {
+    const created = await app.services.messages.suppressions.create(systemAuth('test'), {
       enterpriseId: tenant.enterpriseId,
       number: `+4479${String(Math.floor(Math.random() * 1e8)).padStart(8, '0')}`,
     });
@@ -164,14 +160,14 @@ export const tenantResourceFactories: Record<string, (app: App, tenant: Tenant) 
   },
   inbox_keyword: async (app, tenant) => {
     const suffix = uniqueName('').replace(/[^A-Za-z0-9]/g, '');
-    const created = await inboxServices(app.ctx).inbox.createKeyword(systemAuth('test'), {
+    const created = await app.services.messages.inbox.createKeyword(systemAuth('test'), {
       enterpriseId: tenant.enterpriseId,
       keyword: `KW${suffix.slice(-10)}`,
     });
     return created.id;
   },
   bill: async (app, tenant) => {
-    const created = await billingServices(app.ctx).bills.generate(systemAuth('test'), {
+    const created = await app.services.billing.bills.generate(systemAuth('test'), {
       enterpriseId: tenant.enterpriseId,
       from: '2026-01-01',
       to: '2026-01-31',
@@ -179,7 +175,7 @@ export const tenantResourceFactories: Record<string, (app: App, tenant: Tenant) 
     return created.id;
   },
   template: async (app, tenant) => {
-    const templates = new TemplateService(app.ctx, identityServices(app.ctx).audit);
+    const templates = new TemplateService(app.ctx, app.services.audit);
     const created = await templates.create(systemAuth('test'), {
       enterpriseId: tenant.enterpriseId,
       name: uniqueName('tpl '),

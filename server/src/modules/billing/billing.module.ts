@@ -1,16 +1,13 @@
 // Billing (BL-1…BL-6): rate cards, balances, the ledger, the charging API, reservations,
-// quotas, bills and the profit report.
-// Other modules reach it through `billingServices(ctx)` (e.g. the message path's
-// `ledger.chargeMany(trx, …)` inside its accept transaction, campaigns' `reserve`/`release`).
+// quotas, bills and the profit report. app.ts builds the services and hands the charging API
+// (e.g. the message path's `chargeMany(trx, …)` inside its accept transaction, campaigns'
+// `reserve`/`release`) to the modules that use it.
 import type { FastifyInstance } from 'fastify';
-import type { AppContext } from '../../context.js';
-import type { Module } from '../index.js';
-import { identityServices } from '../identity/identity.module.js';
-import { LedgerService } from './ledger.service.js';
-import { RateService } from './rates.service.js';
-import { QuotaService } from './quotas.service.js';
-import { BillService } from './bills.service.js';
-import { ProfitService } from './profit.service.js';
+import type { LedgerService } from './ledger.service.js';
+import type { RateService } from './rates.service.js';
+import type { QuotaService } from './quotas.service.js';
+import type { BillService } from './bills.service.js';
+import type { ProfitService } from './profit.service.js';
 import { registerBillingRoutes } from './billing.routes.js';
 import './billing.tables.js';
 
@@ -37,44 +34,24 @@ export interface BillingServices extends Billing {
   checkLedger: LedgerService['checkLedger'];
 }
 
-const registry = new WeakMap<AppContext, BillingServices>();
-
-/** The billing services of an app (for other modules and tests). */
-export function billingServices(ctx: AppContext): BillingServices {
-  const s = registry.get(ctx);
-  if (!s) {
-    throw new Error('billing module is not registered');
-  }
-  return s;
+/** The billing services with the charging API other modules call bound to them. */
+export function buildBilling(parts: Billing): BillingServices {
+  const { ledger, rates, quotas } = parts;
+  return {
+    ...parts,
+    quote: rates.quote.bind(rates),
+    quoteMany: rates.quoteMany.bind(rates),
+    chargeMany: ledger.chargeMany.bind(ledger),
+    refund: ledger.refund.bind(ledger),
+    refundMany: ledger.refundMany.bind(ledger),
+    reserve: ledger.reserve.bind(ledger),
+    release: ledger.release.bind(ledger),
+    deductQuota: quotas.deductQuota.bind(quotas),
+    returnQuota: quotas.returnQuota.bind(quotas),
+    checkLedger: ledger.checkLedger.bind(ledger),
+  };
 }
 
-export const billingModule: Module = {
-  name: 'billing',
-  register(app: FastifyInstance, ctx: AppContext) {
-    const { audit } = identityServices(ctx);
-    const ledger = new LedgerService(ctx, audit);
-    const rates = new RateService(ctx, audit);
-    const quotas = new QuotaService(ctx, audit);
-    const bills = new BillService(ctx, audit);
-    const profit = new ProfitService(ctx);
-    const services: BillingServices = {
-      ledger,
-      rates,
-      quotas,
-      bills,
-      profit,
-      quote: rates.quote.bind(rates),
-      quoteMany: rates.quoteMany.bind(rates),
-      chargeMany: ledger.chargeMany.bind(ledger),
-      refund: ledger.refund.bind(ledger),
-      refundMany: ledger.refundMany.bind(ledger),
-      reserve: ledger.reserve.bind(ledger),
-      release: ledger.release.bind(ledger),
-      deductQuota: quotas.deductQuota.bind(quotas),
-      returnQuota: quotas.returnQuota.bind(quotas),
-      checkLedger: ledger.checkLedger.bind(ledger),
-    };
-    registry.set(ctx, services);
-    registerBillingRoutes(app, services);
-  },
-};
+export function registerBillingModule(app: FastifyInstance, billing: BillingServices): void {
+  registerBillingRoutes(app, billing);
+}

@@ -8,7 +8,7 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { CursorPageOf, EnvelopeOf, PageOf, cursorPaged, ok, paged } from '../../platform/http/envelope.js';
 import { Done, IdParams } from '../../platform/http/schemas.js';
 import { PageQuery } from '../../platform/http/pagination.js';
-import { authOf } from '../identity/identity.routes.js';
+import { authOf } from '../../platform/auth/guard.js';
 import type { Billing } from './billing.module.js';
 import * as S from './billing.schemas.js';
 

@@ -1,6 +1,6 @@
 // Table types of the billing module (see migrations/20261123_1300_billing.ts).
 import type { Flag } from '../../platform/db/schema.js';
-import type { Channel } from '../customers/customers.tables.js';
+import type { Channel } from '../customers/index.js';
 
 export type LedgerEntryType = 'recharge' | 'charge' | 'refund' | 'adjustment' | 'reservation' | 'release';
 export const LEDGER_ENTRY_TYPES: readonly LedgerEntryType[] = [

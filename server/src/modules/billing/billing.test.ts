@@ -13,7 +13,7 @@ import { systemAuth } from '../../platform/auth/auth-context.js';
 import { AppError } from '../../platform/http/errors.js';
 import { newId } from '../../platform/ids.js';
 import type { PigeonEvent } from '../../platform/events/bus.js';
-import { billingServices, type BillingServices } from './billing.module.js';
+import { type BillingServices } from './billing.module.js';
 import type { Charge } from './ledger.service.js';
 import { startOfZonedDay } from './money.js';
 
@@ -65,7 +65,7 @@ describe('BL-1…BL-5 billing', () => {
 
   beforeAll(async () => {
     app = await createTestApp({ clock });
-    billing = billingServices(app.ctx);
+    billing = app.services.billing;
     admin = await signInAdmin(app);
     finance = await userWithRoles(app, ['finance']);
   });

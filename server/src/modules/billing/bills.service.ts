@@ -5,22 +5,14 @@ import ExcelJS from 'exceljs';
 import type { AppContext } from '../../context.js';
 import type { AuditLog } from '../../platform/audit/audit.js';
 import { assertTenant, tenantFilter, type AuthContext } from '../../platform/auth/auth-context.js';
-import { defineError, defineReason, errors } from '../../platform/http/errors.js';
+import { errors } from '../../platform/http/errors.js';
 import { fetchPage } from '../../platform/http/pagination.js';
 import type { Pagination } from '../../platform/http/envelope.js';
 import { csvLine } from '../../platform/http/csv.js';
 import { newId } from '../../platform/ids.js';
 import type { BillItemsTable, BillsTable } from './billing.tables.js';
-import { BE } from './ledger.service.js';
 import { formatMicro, nextDay, startOfZonedDay } from './money.js';
-
-export const BLE = {
-  notFound: defineError('BILL_NOT_FOUND', 404, 'Bill not found', '账单不存在'),
-};
-
-const R = {
-  badPeriod: defineReason('invalid_period', 'must not be before the start date', '不能早于开始日期'),
-};
+import { BillErrors, BillReasons, LedgerErrors } from './billing.errors.js';
 
 export interface BillItemView {
   channel: string;
@@ -95,11 +87,11 @@ export class BillService {
       .where('id', '=', input.enterpriseId)
       .executeTakeFirst();
     if (!ent) {
-      throw BE.enterpriseNotFound();
+      throw LedgerErrors.enterpriseNotFound();
     }
     assertTenant(auth, ent.id, 'ENTERPRISE_NOT_FOUND');
     if (input.to < input.from) {
-      throw errors.invalid([{ field: 'to', reason: R.badPeriod }]);
+      throw errors.invalid([{ field: 'to', reason: BillReasons.badPeriod }]);
     }
     const startsAt = new Date(startOfZonedDay(input.from, ent.timezone)).toISOString();
     const endsAt = new Date(startOfZonedDay(nextDay(input.to), ent.timezone)).toISOString();
@@ -184,7 +176,7 @@ export class BillService {
   async get(auth: AuthContext, id: string): Promise<BillView> {
     const bill = await this.ctx.db.selectFrom('bills').selectAll().where('id', '=', id).executeTakeFirst();
     if (!bill) {
-      throw BLE.notFound();
+      throw BillErrors.notFound();
     }
     assertTenant(auth, bill.enterprise_id, 'BILL_NOT_FOUND');
     const items = await this.ctx.db

@@ -5,37 +5,15 @@ import type { AppContext } from '../../context.js';
 import type { Database } from '../../platform/db/schema.js';
 import type { AuditLog } from '../../platform/audit/audit.js';
 import { assertTenant, tenantFilter, type AuthContext } from '../../platform/auth/auth-context.js';
-import { defineError, defineReason, errors } from '../../platform/http/errors.js';
+import { errors } from '../../platform/http/errors.js';
 import { cursorPage, decodeCursor, fetchPage } from '../../platform/http/pagination.js';
 import type { Pagination } from '../../platform/http/envelope.js';
 import { newId } from '../../platform/ids.js';
 import { insertRows } from '../../platform/db/bulk.js';
 import type { BalancesTable, LedgerEntriesTable, LedgerEntryType } from './billing.tables.js';
+import { LedgerErrors, LedgerReasons } from './billing.errors.js';
 
 type Db = Kysely<Database> | Transaction<Database>;
-
-export const BE = {
-  insufficientBalance: defineError(
-    'INSUFFICIENT_BALANCE',
-    402,
-    'The balance and credit limit are not enough: {required} needed, {available} available',
-    '余额与信用额度不足：需要 {required}，可用 {available}',
-  ),
-  enterpriseNotFound: defineError('ENTERPRISE_NOT_FOUND', 404, 'Enterprise not found', '企业不存在'),
-  alreadyCharged: defineError('ALREADY_CHARGED', 409, 'This object is already charged', '该对象已计费'),
-  alreadyReserved: defineError(
-    'ALREADY_RESERVED',
-    409,
-    'This object already holds a reservation',
-    '该对象已有预留金额',
-  ),
-};
-
-const R = {
-  notPositive: defineReason('not_positive', 'must be greater than zero', '必须大于零'),
-  notZero: defineReason('zero', 'must not be zero', '不能为零'),
-  notSafe: defineReason('not_integer_micro', 'must be a whole number of micro-units', '必须是整数微单位'),
-};
 
 /** The event raised after commit when a balance falls below its low-balance threshold. */
 export const BALANCE_LOW_EVENT = 'billing.balance_low';
@@ -139,10 +117,10 @@ function view(r: LedgerEntriesTable): LedgerEntryView {
 
 function assertMicro(field: string, v: number, positive: boolean): void {
   if (!Number.isSafeInteger(v)) {
-    throw errors.invalid([{ field, reason: R.notSafe }]);
+    throw errors.invalid([{ field, reason: LedgerReasons.notSafe }]);
   }
   if (positive && v <= 0) {
-    throw errors.invalid([{ field, reason: R.notPositive }]);
+    throw errors.invalid([{ field, reason: LedgerReasons.notPositive }]);
   }
 }
 
@@ -275,7 +253,7 @@ export class LedgerService {
     }
     charges.forEach((c, i) => assertMicro(`charges.${i}.amount`, c.amount, false));
     if (charges.some((c) => c.amount < 0)) {
-      throw errors.invalid([{ field: 'charges.amount', reason: R.notPositive }]);
+      throw errors.invalid([{ field: 'charges.amount', reason: LedgerReasons.notPositive }]);
     }
     const key = (type: string, id: string) => `${type}\u0000${id}`;
     const seen = new Set<string>();
@@ -336,7 +314,7 @@ export class LedgerService {
           moved,
           [...written.values()].map((r) => r.id),
         );
-        throw BE.insufficientBalance({ enterpriseId, required, available });
+        throw LedgerErrors.insufficientBalance({ enterpriseId, required, available });
       }
       moved.push({ enterpriseId, total });
       for (const r of done.rows) {
@@ -459,7 +437,8 @@ export class LedgerService {
           channel: c.channel,
           country: c.country,
           // A partial refund covers that share of the charged quantity (segments).
-          quantity: amount === charged ? Number(c.quantity) : Math.round((Number(c.quantity) * amount) / charged),
+          quantity:
+            amount === charged ? Number(c.quantity) : Math.round((Number(c.quantity) * amount) / charged),
           note: opts.note ?? '',
         });
       }
@@ -551,7 +530,7 @@ export class LedgerService {
       .execute();
     await this.lockBalance(trx, input.enterpriseId);
     if (await this.reservationOf(trx, input.objectType, input.objectId)) {
-      throw BE.alreadyReserved({ objectType: input.objectType, objectId: input.objectId });
+      throw LedgerErrors.alreadyReserved({ objectType: input.objectType, objectId: input.objectId });
     }
     const done = await this.move(
       trx,
@@ -569,7 +548,11 @@ export class LedgerService {
     );
     if (!done) {
       const available = await this.available(trx, input.enterpriseId);
-      throw BE.insufficientBalance({ enterpriseId: input.enterpriseId, required: input.amount, available });
+      throw LedgerErrors.insufficientBalance({
+        enterpriseId: input.enterpriseId,
+        required: input.amount,
+        available,
+      });
     }
     return { entry: view(done.rows[0] as LedgerEntriesTable), lowBalance: done.low ? [done.low] : [] };
   }
@@ -607,7 +590,7 @@ export class LedgerService {
       false,
     );
     if (!done) {
-      throw BE.enterpriseNotFound();
+      throw LedgerErrors.enterpriseNotFound();
     }
     return {
       entry: view(done.rows[0] as LedgerEntriesTable),
@@ -625,7 +608,7 @@ export class LedgerService {
       .where('id', '=', enterpriseId)
       .executeTakeFirst();
     if (!row) {
-      throw BE.enterpriseNotFound();
+      throw LedgerErrors.enterpriseNotFound();
     }
     assertTenant(auth, row.id, 'ENTERPRISE_NOT_FOUND');
     return row;
@@ -651,7 +634,7 @@ export class LedgerService {
   ): Promise<LedgerEntryView> {
     assertMicro('amount', input.amount, false);
     if (input.amount === 0) {
-      throw errors.invalid([{ field: 'amount', reason: R.notZero }]);
+      throw errors.invalid([{ field: 'amount', reason: LedgerReasons.notZero }]);
     }
     return this.post(auth, input.enterpriseId, {
       entry_type: 'adjustment',
@@ -666,7 +649,7 @@ export class LedgerService {
     const done = await this.ctx.db.transaction().execute(async (trx) => {
       const moved = await this.move(trx, enterpriseId, [{ ...entry, created_by }], false);
       if (!moved) {
-        throw BE.enterpriseNotFound();
+        throw LedgerErrors.enterpriseNotFound();
       }
       const row = moved.rows[0] as LedgerEntriesTable;
       await this.audit.recordChange(trx, auth, {
@@ -698,7 +681,7 @@ export class LedgerService {
     if (input.creditLimit !== undefined) {
       assertMicro('creditLimit', input.creditLimit, false);
       if (input.creditLimit < 0) {
-        throw errors.invalid([{ field: 'creditLimit', reason: R.notPositive }]);
+        throw errors.invalid([{ field: 'creditLimit', reason: LedgerReasons.notPositive }]);
       }
     }
     if (input.lowBalanceThreshold !== undefined && input.lowBalanceThreshold !== null) {

@@ -1,5 +1,5 @@
 import { zonedToUtc } from '../../platform/time-zones.js';
-// Money text and rate-card CSV parsing. Amounts are integer micro-units; decimal text is
+// Money text and calendar days for bills. Amounts are integer micro-units; decimal text is
 // converted digit by digit so no float ever touches money.
 export const MICRO = 1_000_000;
 
@@ -26,70 +26,6 @@ export function formatMicro(micro: number): string {
     frac = frac.padEnd(2, '0');
   }
   return `${neg ? '-' : ''}${whole}.${frac}`;
-}
-
-/**
- * Parses CSV text (RFC 4180: quoted fields, doubled quotes, CRLF or LF) into rows with their
- * 1-based line numbers. A leading BOM is dropped; blank lines are skipped.
- */
-export function parseCsv(text: string): Array<{ line: number; cells: string[] }> {
-  const src = text.startsWith('\uFEFF') ? text.slice(1) : text;
-  const rows: Array<{ line: number; cells: string[] }> = [];
-  let cells: string[] = [];
-  let cell = '';
-  let quoted = false;
-  let line = 1;
-  let rowLine = 1;
-  let rowHasContent = false;
-  const endRow = () => {
-    cells.push(cell);
-    if (rowHasContent || cells.length > 1 || cell !== '') {
-      rows.push({ line: rowLine, cells });
-    }
-    cells = [];
-    cell = '';
-    rowHasContent = false;
-  };
-  for (let i = 0; i < src.length; i++) {
-    const ch = src[i] as string;
-    if (quoted) {
-      if (ch === '"') {
-        if (src[i + 1] === '"') {
-          cell += '"';
-          i++;
-        } else {
-          quoted = false;
-        }
-      } else {
-        if (ch === '\n') {
-          line++;
-        }
-        cell += ch;
-      }
-      continue;
-    }
-    if (ch === '"') {
-      quoted = true;
-      rowHasContent = true;
-    } else if (ch === ',') {
-      cells.push(cell);
-      cell = '';
-      rowHasContent = true;
-    } else if (ch === '\n' || ch === '\r') {
-      if (ch === '\r' && src[i + 1] === '\n') {
-        i++;
-      }
-      endRow();
-      line++;
-      rowLine = line;
-    } else {
-      cell += ch;
-    }
-  }
-  if (cell !== '' || cells.length > 0 || rowHasContent) {
-    endRow();
-  }
-  return rows;
 }
 
 /** The UTC instant at which the calendar date 'YYYY-MM-DD' begins in `timeZone`. */

@@ -3,11 +3,11 @@
 import { sql } from 'kysely';
 import type { AppContext } from '../../context.js';
 import { isCustomer, type AuthContext } from '../../platform/auth/auth-context.js';
-import { defineReason, errors } from '../../platform/http/errors.js';
+import { errors } from '../../platform/http/errors.js';
 import { isTimeZone, wallClock } from '../../platform/time-zones.js';
-import type { Channel } from '../customers/customers.tables.js';
-import '../messages/messages.tables.js';
+import type { Channel } from '../customers/index.js';
 import { nextDay, startOfZonedDay } from './money.js';
+import { ProfitReasons } from './billing.errors.js';
 
 export type ProfitGroupBy = 'day' | 'provider' | 'country' | 'enterprise';
 export const PROFIT_GROUPS: readonly ProfitGroupBy[] = ['day', 'provider', 'country', 'enterprise'];
@@ -16,16 +16,6 @@ export const PROFIT_GROUPS: readonly ProfitGroupBy[] = ['day', 'provider', 'coun
 export const PROFIT_MAX_DAYS = 366;
 /** The range when none is given: the last 30 days, today included. */
 const DEFAULT_DAYS = 30;
-
-const R = {
-  badPeriod: defineReason('invalid_period', 'must not be before the start date', '不能早于开始日期'),
-  badTimeZone: defineReason('invalid_timezone', 'is not a known time zone', '不是有效的时区'),
-  tooLong: defineReason(
-    'range_too_long',
-    'must be at most {max} days before the end date',
-    '与结束日期相隔不能超过 {max} 天',
-  ),
-};
 
 export interface ProfitQuery {
   /** First day, 'YYYY-MM-DD' in `timezone` (inclusive). */
@@ -121,7 +111,7 @@ export class ProfitService {
     }
     const timezone = q.timezone ?? 'UTC';
     if (!isTimeZone(timezone)) {
-      throw errors.invalid([{ field: 'timezone', reason: R.badTimeZone }]);
+      throw errors.invalid([{ field: 'timezone', reason: ProfitReasons.badTimeZone }]);
     }
     const today = wallClock(this.ctx.clock.now(), timezone);
     const to =
@@ -129,10 +119,12 @@ export class ProfitService {
       `${String(today.y).padStart(4, '0')}-${String(today.mo).padStart(2, '0')}-${String(today.d).padStart(2, '0')}`;
     const from = q.from ?? addDays(to, -(DEFAULT_DAYS - 1));
     if (to < from) {
-      throw errors.invalid([{ field: 'to', reason: R.badPeriod }]);
+      throw errors.invalid([{ field: 'to', reason: ProfitReasons.badPeriod }]);
     }
     if (daysBetween(from, to) >= PROFIT_MAX_DAYS) {
-      throw errors.invalid([{ field: 'from', reason: R.tooLong, params: { max: PROFIT_MAX_DAYS } }]);
+      throw errors.invalid([
+        { field: 'from', reason: ProfitReasons.tooLong, params: { max: PROFIT_MAX_DAYS } },
+      ]);
     }
     const startsAtMs = startOfZonedDay(from, timezone);
     const endsAtMs = startOfZonedDay(nextDay(to), timezone);

@@ -6,35 +6,15 @@ import type { AppContext } from '../../context.js';
 import type { Database } from '../../platform/db/schema.js';
 import type { AuditLog } from '../../platform/audit/audit.js';
 import { assertTenant, tenantFilter, type AuthContext } from '../../platform/auth/auth-context.js';
-import { defineError, defineReason, errors } from '../../platform/http/errors.js';
+import { errors } from '../../platform/http/errors.js';
 import { fetchPage } from '../../platform/http/pagination.js';
 import type { Pagination } from '../../platform/http/envelope.js';
 import { newId } from '../../platform/ids.js';
-import type { Channel } from '../customers/customers.tables.js';
+import type { Channel } from '../customers/index.js';
 import type { QuotaAction, QuotaPeriod, QuotasTable, UserQuotaLogsTable } from './billing.tables.js';
-import { RE } from './rates.service.js';
+import { QuotaErrors, QuotaReasons, RateErrors } from './billing.errors.js';
 
 type Db = Kysely<Database> | Transaction<Database>;
-
-export const QE = {
-  exceeded: defineError(
-    'QUOTA_EXCEEDED',
-    402,
-    'The {channel} quota of this sending account is used up: {remaining} left, {requested} asked',
-    '该发送账号的 {channel} 配额已用尽：剩余 {remaining}，请求 {requested}',
-  ),
-  notFound: defineError('QUOTA_NOT_FOUND', 404, 'Quota not found', '配额不存在'),
-  exists: defineError(
-    'QUOTA_EXISTS',
-    409,
-    'This sending account already has a quota for this channel',
-    '该发送账号在此渠道已有配额',
-  ),
-};
-
-const R = {
-  notCount: defineReason('invalid_count', 'must be a whole number ≥ 0', '必须是大于等于 0 的整数'),
-};
 
 export interface QuotaView {
   id: string;
@@ -132,7 +112,7 @@ export class QuotaService {
     objectId: string | null = null,
   ): Promise<QuotaView | null> {
     if (!Number.isSafeInteger(count) || count < 0) {
-      throw errors.invalid([{ field: 'count', reason: R.notCount }]);
+      throw errors.invalid([{ field: 'count', reason: QuotaReasons.notCount }]);
     }
     const row = await trx
       .selectFrom('quotas')
@@ -154,7 +134,7 @@ export class QuotaService {
       .executeTakeFirst();
     if (!updated) {
       const current = this.view(row);
-      throw QE.exceeded({ channel, remaining: current.remaining, requested: count });
+      throw QuotaErrors.exceeded({ channel, remaining: current.remaining, requested: count });
     }
     await this.log(trx, row, 'deduct', -count, Number(updated.used), Number(updated.allowance), objectId);
     return this.view(updated);
@@ -169,7 +149,7 @@ export class QuotaService {
     objectId: string | null = null,
   ): Promise<QuotaView | null> {
     if (!Number.isSafeInteger(count) || count < 0) {
-      throw errors.invalid([{ field: 'count', reason: R.notCount }]);
+      throw errors.invalid([{ field: 'count', reason: QuotaReasons.notCount }]);
     }
     const row = await trx
       .selectFrom('quotas')
@@ -203,7 +183,7 @@ export class QuotaService {
   private async load(auth: AuthContext, id: string, db: Db = this.ctx.db): Promise<QuotasTable> {
     const row = await db.selectFrom('quotas').selectAll().where('id', '=', id).executeTakeFirst();
     if (!row) {
-      throw QE.notFound();
+      throw QuotaErrors.notFound();
     }
     assertTenant(auth, row.enterprise_id, 'QUOTA_NOT_FOUND');
     return row;
@@ -244,7 +224,7 @@ export class QuotaService {
       .where('id', '=', input.sendingAccountId)
       .executeTakeFirst();
     if (!acct) {
-      throw RE.accountNotFound();
+      throw RateErrors.accountNotFound();
     }
     assertTenant(auth, acct.enterprise_id, 'SENDING_ACCOUNT_NOT_FOUND');
     const now = this.ctx.clock.iso();
@@ -275,7 +255,7 @@ export class QuotaService {
     } catch (err) {
       const e = err as { code?: string; message?: string };
       if (e.code === '23505' || /UNIQUE constraint/.test(e.message ?? '')) {
-        throw QE.exists();
+        throw QuotaErrors.exists();
       }
       throw err;
     }

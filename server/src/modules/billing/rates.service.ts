@@ -7,86 +7,19 @@ import type { Database } from '../../platform/db/schema.js';
 import { flag } from '../../platform/db/schema.js';
 import type { AuditLog } from '../../platform/audit/audit.js';
 import { assertTenant, tenantFilter, type AuthContext } from '../../platform/auth/auth-context.js';
-import { defineError, defineReason, errors } from '../../platform/http/errors.js';
+import { errors } from '../../platform/http/errors.js';
 import { fetchPage } from '../../platform/http/pagination.js';
 import type { Pagination } from '../../platform/http/envelope.js';
-import { csvLine } from '../../platform/http/csv.js';
+import { csvLine, parseCsv } from '../../platform/http/csv.js';
 import { newId } from '../../platform/ids.js';
-import type { Channel } from '../customers/customers.tables.js';
+import type { Channel } from '../customers/index.js';
 import type { AccountPricesTable, PlanPricesTable, PricePlansTable } from './billing.tables.js';
-import { formatMicro, parseCsv, parseDecimalMoney } from './money.js';
-import { BE } from './ledger.service.js';
+import { formatMicro, parseDecimalMoney } from './money.js';
+import { LedgerErrors, RateErrors, RateReasons } from './billing.errors.js';
 
 type Db = Kysely<Database> | Transaction<Database>;
 
 export const CHANNELS: readonly Channel[] = ['sms', 'email', 'inapp', 'webhook'];
-
-export const RE = {
-  noPrice: defineError(
-    'NO_PRICE',
-    422,
-    'No price for {channel} to {country} in the rate card of this account',
-    '该账号的费率表中没有 {channel} 发往 {country} 的价格',
-  ),
-  planNotFound: defineError('PRICE_PLAN_NOT_FOUND', 404, 'Price plan not found', '价格方案不存在'),
-  priceNotFound: defineError('PRICE_NOT_FOUND', 404, 'Price not found', '价格不存在'),
-  planInUse: defineError(
-    'PRICE_PLAN_IN_USE',
-    409,
-    'The price plan is assigned to enterprises or is the default plan',
-    '该价格方案已分配给企业或为默认方案',
-  ),
-  duplicatePlan: defineError(
-    'PRICE_PLAN_EXISTS',
-    409,
-    'A price plan with this name exists',
-    '同名价格方案已存在',
-  ),
-  duplicatePrice: defineError(
-    'PRICE_EXISTS',
-    409,
-    'A price for this channel, country and network prefix exists',
-    '该渠道、国家和号段的价格已存在',
-  ),
-  accountNotFound: defineError(
-    'SENDING_ACCOUNT_NOT_FOUND',
-    404,
-    'Sending account not found',
-    '发送账号不存在',
-  ),
-};
-
-export const RR = {
-  currencyMismatch: defineReason(
-    'currency_mismatch',
-    "must be in the enterprise's currency ({currency})",
-    '必须使用企业的币种（{currency}）',
-  ),
-  badCountry: defineReason(
-    'invalid_country',
-    'must be an ISO 3166 alpha-2 code',
-    '必须是 ISO 3166 二位国家代码',
-  ),
-  badPrefix: defineReason('invalid_prefix', 'must be digits only', '只能包含数字'),
-  badPrice: defineReason(
-    'invalid_price',
-    'must be a non-negative decimal with at most 6 places',
-    '必须是最多 6 位小数的非负数',
-  ),
-  badChannel: defineReason('invalid_channel', 'must be one of: {values}', '必须是以下值之一：{values}'),
-  badColumns: defineReason(
-    'invalid_columns',
-    'must have 4 columns: channel,country,network_prefix,price',
-    '必须有 4 列：channel,country,network_prefix,price',
-  ),
-  badHeader: defineReason(
-    'invalid_header',
-    'the first line must be: channel,country,network_prefix,price',
-    '第一行必须是：channel,country,network_prefix,price',
-  ),
-  duplicateRow: defineReason('duplicate_row', 'repeats line {line}', '与第 {line} 行重复'),
-  empty: defineReason('empty_file', 'has no price rows', '没有价格行'),
-};
 
 export interface PlanView {
   id: string;
@@ -198,16 +131,16 @@ function validatePrice(
 ): Array<{ field: string; reason: string; params?: Record<string, unknown> }> {
   const out: Array<{ field: string; reason: string; params?: Record<string, unknown> }> = [];
   if (!CHANNELS.includes(p.channel)) {
-    out.push({ field: `${prefix}channel`, reason: RR.badChannel, params: { values: CHANNELS } });
+    out.push({ field: `${prefix}channel`, reason: RateReasons.badChannel, params: { values: CHANNELS } });
   }
   if (!/^[A-Z]{2}$/.test(p.country)) {
-    out.push({ field: `${prefix}country`, reason: RR.badCountry });
+    out.push({ field: `${prefix}country`, reason: RateReasons.badCountry });
   }
   if (p.networkPrefix && !/^\d{1,15}$/.test(p.networkPrefix)) {
-    out.push({ field: `${prefix}networkPrefix`, reason: RR.badPrefix });
+    out.push({ field: `${prefix}networkPrefix`, reason: RateReasons.badPrefix });
   }
   if (!Number.isSafeInteger(p.price) || p.price < 0) {
-    out.push({ field: `${prefix}price`, reason: RR.badPrice });
+    out.push({ field: `${prefix}price`, reason: RateReasons.badPrice });
   }
   return out;
 }
@@ -252,7 +185,7 @@ export class RateService {
   private async plan(id: string, db: Db = this.ctx.db): Promise<PricePlansTable> {
     const row = await db.selectFrom('price_plans').selectAll().where('id', '=', id).executeTakeFirst();
     if (!row) {
-      throw RE.planNotFound();
+      throw RateErrors.planNotFound();
     }
     return row;
   }
@@ -303,7 +236,7 @@ export class RateService {
         });
       });
     } catch (err) {
-      throw isUniqueViolation(err) ? RE.duplicatePlan() : err;
+      throw isUniqueViolation(err) ? RateErrors.duplicatePlan() : err;
     }
     return planView(row);
   }
@@ -342,7 +275,7 @@ export class RateService {
         });
       });
     } catch (err) {
-      throw isUniqueViolation(err) ? RE.duplicatePlan() : err;
+      throw isUniqueViolation(err) ? RateErrors.duplicatePlan() : err;
     }
     return planView({ ...before, ...patch });
   }
@@ -356,7 +289,7 @@ export class RateService {
       .limit(1)
       .executeTakeFirst();
     if (used || before.is_default === 1) {
-      throw RE.planInUse();
+      throw RateErrors.planInUse();
     }
     await this.write(async (trx) => {
       await trx.deleteFrom('price_plans').where('id', '=', id).execute();
@@ -417,7 +350,7 @@ export class RateService {
         });
       });
     } catch (err) {
-      throw isUniqueViolation(err) ? RE.duplicatePrice() : err;
+      throw isUniqueViolation(err) ? RateErrors.duplicatePrice() : err;
     }
     return priceView(row);
   }
@@ -429,10 +362,10 @@ export class RateService {
       .where('id', '=', id)
       .executeTakeFirst();
     if (!before) {
-      throw RE.priceNotFound();
+      throw RateErrors.priceNotFound();
     }
     if (!Number.isSafeInteger(input.price) || input.price < 0) {
-      throw errors.invalid([{ field: 'price', reason: RR.badPrice }]);
+      throw errors.invalid([{ field: 'price', reason: RateReasons.badPrice }]);
     }
     const patch = { price: input.price, updated_at: this.ctx.clock.iso() };
     await this.write(async (trx) => {
@@ -455,7 +388,7 @@ export class RateService {
       .where('id', '=', id)
       .executeTakeFirst();
     if (!before) {
-      throw RE.priceNotFound();
+      throw RateErrors.priceNotFound();
     }
     await this.write(async (trx) => {
       await trx.deleteFrom('plan_prices').where('id', '=', id).execute();
@@ -487,14 +420,14 @@ export class RateService {
       !header ||
       header.cells.map((c) => c.trim().toLowerCase()).join(',') !== 'channel,country,network_prefix,price'
     ) {
-      throw errors.invalid([{ field: `line ${header?.line ?? 1}`, reason: RR.badHeader }]);
+      throw errors.invalid([{ field: `line ${header?.line ?? 1}`, reason: RateReasons.badHeader }]);
     }
     const parsed: PriceInput[] = [];
     const seen = new Map<string, number>();
     for (const r of rows.slice(1)) {
       const field = `line ${r.line}`;
       if (r.cells.length !== 4) {
-        problems.push({ field, reason: RR.badColumns });
+        problems.push({ field, reason: RateReasons.badColumns });
         continue;
       }
       const [channel, country, prefix, price] = r.cells.map((c) => c.trim()) as [
@@ -518,7 +451,7 @@ export class RateService {
       const key = `${p.channel}|${p.country}|${p.networkPrefix}`;
       const first = seen.get(key);
       if (first !== undefined) {
-        problems.push({ field, reason: RR.duplicateRow, params: { line: first } });
+        problems.push({ field, reason: RateReasons.duplicateRow, params: { line: first } });
         continue;
       }
       seen.set(key, r.line);
@@ -528,7 +461,7 @@ export class RateService {
       throw errors.invalid(problems.slice(0, 100));
     }
     if (parsed.length === 0) {
-      throw errors.invalid([{ field: 'csv', reason: RR.empty }]);
+      throw errors.invalid([{ field: 'csv', reason: RateReasons.empty }]);
     }
     const now = this.ctx.clock.iso();
     await this.write(async (trx) => {
@@ -596,14 +529,14 @@ export class RateService {
       .where('id', '=', input.enterpriseId)
       .executeTakeFirst();
     if (!ent) {
-      throw BE.enterpriseNotFound();
+      throw LedgerErrors.enterpriseNotFound();
     }
     assertTenant(auth, ent.id, 'ENTERPRISE_NOT_FOUND');
     if (input.planId) {
       const plan = await this.plan(input.planId);
       if (plan.currency !== ent.currency) {
         throw errors.invalid([
-          { field: 'planId', reason: RR.currencyMismatch, params: { currency: ent.currency } },
+          { field: 'planId', reason: RateReasons.currencyMismatch, params: { currency: ent.currency } },
         ]);
       }
     }
@@ -680,7 +613,7 @@ export class RateService {
       .where('id', '=', input.sendingAccountId)
       .executeTakeFirst();
     if (!acct) {
-      throw RE.accountNotFound();
+      throw RateErrors.accountNotFound();
     }
     assertTenant(auth, acct.enterprise_id, 'SENDING_ACCOUNT_NOT_FOUND');
     const bad = validatePrice(input);
@@ -729,7 +662,7 @@ export class RateService {
       .where('id', '=', id)
       .executeTakeFirst();
     if (!before) {
-      throw RE.priceNotFound();
+      throw RateErrors.priceNotFound();
     }
     assertTenant(auth, before.enterprise_id, 'PRICE_NOT_FOUND');
     await this.write(async (trx) => {
@@ -764,7 +697,7 @@ export class RateService {
         return ent?.currency ?? null;
       });
       if (currency === null) {
-        throw BE.enterpriseNotFound();
+        throw LedgerErrors.enterpriseNotFound();
       }
       const planId = await this.cached(`ep|${input.enterpriseId}`, async () => {
         const row = await db
@@ -845,11 +778,11 @@ export class RateService {
         }
       }
       if (!unit) {
-        throw RE.noPrice({ channel: input.channel, country });
+        throw RateErrors.noPrice({ channel: input.channel, country });
       }
       const amount = unit.unitPrice * input.segments;
       if (!Number.isSafeInteger(amount) || input.segments < 0) {
-        throw errors.invalid([{ field: 'segments', reason: RR.badPrice }]);
+        throw errors.invalid([{ field: 'segments', reason: RateReasons.badPrice }]);
       }
       out.push({ ...unit, amount });
     }
@@ -869,7 +802,7 @@ export class RateService {
       .where('id', '=', input.sendingAccountId)
       .executeTakeFirst();
     if (!acct) {
-      throw RE.accountNotFound();
+      throw RateErrors.accountNotFound();
     }
     assertTenant(auth, acct.enterprise_id, 'SENDING_ACCOUNT_NOT_FOUND');
     return this.quote({ ...input, enterpriseId: acct.enterprise_id });

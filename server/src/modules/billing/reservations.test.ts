@@ -5,7 +5,7 @@ import { systemAuth } from '../../platform/auth/auth-context.js';
 import { FakeClock } from '../../platform/clock.js';
 import { AppError } from '../../platform/http/errors.js';
 import { newId } from '../../platform/ids.js';
-import { billingServices, type BillingServices } from './billing.module.js';
+import { type BillingServices } from './billing.module.js';
 
 const sys = systemAuth('test');
 
@@ -28,7 +28,7 @@ describe('BL-3 reservations: hold a campaign’s estimated cost, release what is
 
   beforeAll(async () => {
     app = await createTestApp({ clock });
-    billing = billingServices(app.ctx);
+    billing = app.services.billing;
   });
   afterAll(async () => {
     await app.close();

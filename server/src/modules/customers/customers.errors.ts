@@ -1,10 +1,11 @@
-// Error codes and field reasons of the customers module, with their text in both languages,
-// and the field checks shared by enterprises and sending accounts.
+// Every error code and field reason of the customers module, with its text in both languages
+// (docs/errors.md is generated from these catalogues: `npm run gen:errors`), and the field
+// checks shared by enterprises and sending accounts.
 import { defineError, defineReason } from '../../platform/http/errors.js';
 import { registerMessages } from '../../platform/i18n/i18n.js';
 import { senderRuleMessages } from './sender-rules.js';
 
-export const CE = {
+export const CustomersErrors = {
   enterpriseNotFound: defineError('ENTERPRISE_NOT_FOUND', 404, 'Enterprise not found', '企业不存在'),
   sendingAccountNotFound: defineError(
     'SENDING_ACCOUNT_NOT_FOUND',
@@ -60,7 +61,7 @@ export const CE = {
   ),
 };
 
-export const CR = {
+export const CustomersReasons = {
   currency: defineReason('unknown_currency', 'must be an ISO 4217 currency code', '必须是 ISO 4217 货币代码'),
   timezone: defineReason('unknown_time_zone', 'must be an IANA time zone', '必须是 IANA 时区'),
   country: defineReason(

@@ -8,9 +8,7 @@ import {
   createTenant,
   type Tenant,
 } from '../../../test/helpers/tenants.js';
-import { customersServices } from './customers.module.js';
 import { describeSenderRule, type SenderRuleReason } from './sender-rules.js';
-import { identityServices } from '../identity/identity.module.js';
 
 interface Body<T> {
   code: number | string;
@@ -47,7 +45,7 @@ beforeAll(async () => {
 afterAll(async () => {
   // The test helper drops the database in an onClose hook that runs before identity's own
   // flush of API-key last-used times; flush first so close does not write to a dropped database.
-  await identityServices(app.ctx).auth.flushKeyUsage();
+  await app.services.identity.auth.flushKeyUsage();
   await app.close();
 });
 
@@ -133,7 +131,7 @@ describe('CU-1 enterprises', () => {
       enterpriseId: ent.id,
       domain: 'veto.example.com',
     });
-    const guards = customersServices(app.ctx).deleteGuards;
+    const guards = app.services.customers.enterprises.deleteGuards;
     const guard = async (_db: unknown, enterpriseId: string) =>
       enterpriseId === ent.id ? 'ENTERPRISE_HAS_BALANCE' : null;
     guards.push(guard);
@@ -159,7 +157,7 @@ describe('CU-1 enterprises', () => {
       },
     );
     const key = { headers: { 'x-api-key': issued.body.data.key } };
-    const services = customersServices(app.ctx);
+    const services = app.services.customers;
     expect(await services.isSendingAllowed(t.sendingAccountId)).toBe(true);
     expect((await call('GET', '/api/v1/auth/whoami', key)).status).toBe(200);
 
@@ -369,7 +367,7 @@ describe('CU-2 sending accounts and API keys', () => {
       { dailyLimit: 500, tpsLimit: 20, maxParts: 4, defaultSender: 'Acme', status: 'suspended' },
     );
     expect(res.body.data).toMatchObject({ dailyLimit: 500, tpsLimit: 20, status: 'suspended' });
-    const services = customersServices(app.ctx);
+    const services = app.services.customers;
     expect(await services.isSendingAllowed(acct.id)).toBe(false);
     expect(await services.isSendingAllowed(tenant.sendingAccountId)).toBe(true);
     expect(await services.sendingContext(acct.id)).toMatchObject({

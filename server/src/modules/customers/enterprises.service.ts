@@ -23,7 +23,7 @@ import type {
   EnterpriseView,
   UpdateEnterpriseInput,
 } from './customers.schemas.js';
-import { CE, CR, isCurrency, isEmail, isTimeZone } from './customers.errors.js';
+import { CustomersErrors, CustomersReasons, isCurrency, isEmail, isTimeZone } from './customers.errors.js';
 
 /**
  * Vetoes the deletion of an enterprise: returns an error code (registered with defineError,
@@ -52,28 +52,64 @@ export function enterpriseView(r: EnterprisesTable): EnterpriseView {
 function checkFields(input: { currency?: string; timezone?: string; contactEmail?: string }): void {
   const bad: Array<{ field: string; reason: string }> = [];
   if (input.currency !== undefined && !isCurrency(input.currency)) {
-    bad.push({ field: 'currency', reason: CR.currency });
+    bad.push({ field: 'currency', reason: CustomersReasons.currency });
   }
   if (input.timezone !== undefined && !isTimeZone(input.timezone)) {
-    bad.push({ field: 'timezone', reason: CR.timezone });
+    bad.push({ field: 'timezone', reason: CustomersReasons.timezone });
   }
   if (input.contactEmail && !isEmail(input.contactEmail)) {
-    bad.push({ field: 'contactEmail', reason: CR.email });
+    bad.push({ field: 'contactEmail', reason: CustomersReasons.email });
   }
   if (bad.length) {
     throw errors.invalid(bad);
   }
 }
 
+/** How long an enterprise's suspension is remembered for the API-key check. */
+const SUSPENDED_TTL_MS = 30_000;
+
 export class EnterpriseService {
-  readonly deleteGuards: EnterpriseDeleteGuard[] = [];
+  private readonly suspended = new Map<string, { value: boolean; at: number }>();
 
   constructor(
     private readonly ctx: AppContext,
     private readonly audit: AuditLog,
-    /** Called after any change that affects sending (status), to drop cached sending contexts. */
-    private readonly changed: (enterpriseId: string) => void,
+    private readonly hooks: {
+      /** Called after any change that affects sending (status), to drop cached sending contexts. */
+      changed: (enterpriseId: string) => void;
+      /** Vetoes of a deletion, asked in order inside the delete transaction. */
+      deleteGuards: EnterpriseDeleteGuard[];
+    },
   ) {}
+
+  /** Vetoes of a deletion (from the constructor; tests may add one for a while). */
+  get deleteGuards(): EnterpriseDeleteGuard[] {
+    return this.hooks.deleteGuards;
+  }
+
+  private changed(enterpriseId: string): void {
+    this.suspended.delete(enterpriseId);
+    this.hooks.changed(enterpriseId);
+  }
+
+  /**
+   * Whether an enterprise is not active (or gone), for refusing its API keys on every request:
+   * cached briefly per enterprise and dropped when its status changes in this process.
+   */
+  async isSuspended(enterpriseId: string): Promise<boolean> {
+    const now = this.ctx.clock.now();
+    let hit = this.suspended.get(enterpriseId);
+    if (!hit || now - hit.at >= SUSPENDED_TTL_MS) {
+      const row = await this.ctx.db
+        .selectFrom('enterprises')
+        .select('status')
+        .where('id', '=', enterpriseId)
+        .executeTakeFirst();
+      hit = { value: row?.status !== 'active', at: now };
+      this.suspended.set(enterpriseId, hit);
+    }
+    return hit.value;
+  }
 
   async load(auth: AuthContext, id: string): Promise<EnterprisesTable> {
     const row = await this.ctx.db
@@ -82,7 +118,7 @@ export class EnterpriseService {
       .where('id', '=', id)
       .executeTakeFirst();
     if (!row) {
-      throw CE.enterpriseNotFound();
+      throw CustomersErrors.enterpriseNotFound();
     }
     assertTenant(auth, row.id, 'ENTERPRISE_NOT_FOUND');
     return row;
@@ -169,7 +205,7 @@ export class EnterpriseService {
       // A customer admin keeps its contact details current but does not grade itself.
       for (const field of ['trustLevel', 'requireSenderApproval', 'currency'] as const) {
         if (input[field] !== undefined) {
-          throw CE.enterpriseFieldForbidden({ field });
+          throw CustomersErrors.enterpriseFieldForbidden({ field });
         }
       }
     }
@@ -245,7 +281,7 @@ export class EnterpriseService {
         .where('enterprise_id', '=', id)
         .executeTakeFirst();
       if (Number(accounts?.n ?? 0) > 0) {
-        throw CE.hasSendingAccounts({ count: Number(accounts?.n) });
+        throw CustomersErrors.hasSendingAccounts({ count: Number(accounts?.n) });
       }
       const users = await trx
         .selectFrom('users')
@@ -253,7 +289,7 @@ export class EnterpriseService {
         .where('enterprise_id', '=', id)
         .executeTakeFirst();
       if (Number(users?.n ?? 0) > 0) {
-        throw CE.hasUsers({ count: Number(users?.n) });
+        throw CustomersErrors.hasUsers({ count: Number(users?.n) });
       }
       for (const guard of this.deleteGuards) {
         const code = await guard(trx, id);

@@ -22,7 +22,7 @@ import type {
   SenderView,
 } from './customers.schemas.js';
 import { validateEmailSender, validateSmsSender } from './sender-rules.js';
-import { CE, CR, isDomain } from './customers.errors.js';
+import { CustomersErrors, CustomersReasons, isDomain } from './customers.errors.js';
 
 export function senderView(r: SendersTable): SenderView {
   return {
@@ -59,7 +59,7 @@ export class SenderService {
   private async enterpriseFor(auth: AuthContext, requested: string | undefined) {
     const enterpriseId = tenantForWrite(auth, requested);
     if (!enterpriseId) {
-      throw errors.invalid([{ field: 'enterpriseId', reason: CR.enterpriseRequired }]);
+      throw errors.invalid([{ field: 'enterpriseId', reason: CustomersReasons.enterpriseRequired }]);
     }
     const ent = await this.ctx.db
       .selectFrom('enterprises')
@@ -67,7 +67,7 @@ export class SenderService {
       .where('id', '=', enterpriseId)
       .executeTakeFirst();
     if (!ent) {
-      throw errors.invalid([{ field: 'enterpriseId', reason: CR.enterpriseMissing }]);
+      throw errors.invalid([{ field: 'enterpriseId', reason: CustomersReasons.enterpriseMissing }]);
     }
     return ent;
   }
@@ -77,7 +77,7 @@ export class SenderService {
   async load(auth: AuthContext, id: string): Promise<SendersTable> {
     const row = await this.ctx.db.selectFrom('senders').selectAll().where('id', '=', id).executeTakeFirst();
     if (!row) {
-      throw CE.senderNotFound();
+      throw CustomersErrors.senderNotFound();
     }
     assertTenant(auth, row.enterprise_id, 'SENDER_NOT_FOUND');
     return row;
@@ -143,7 +143,7 @@ export class SenderService {
       .where('value', '=', value)
       .executeTakeFirst();
     if (exists) {
-      throw CE.senderExists();
+      throw CustomersErrors.senderExists();
     }
     const now = this.ctx.clock.iso();
     const row: SendersTable = {
@@ -182,7 +182,7 @@ export class SenderService {
   ): Promise<SenderView> {
     const before = await this.load(auth, id);
     if (before.status !== 'pending') {
-      throw CE.senderNotPending();
+      throw CustomersErrors.senderNotPending();
     }
     const now = this.ctx.clock.iso();
     const after: SendersTable = {
@@ -242,7 +242,7 @@ export class SenderService {
       .where('id', '=', id)
       .executeTakeFirst();
     if (!row) {
-      throw CE.domainNotFound();
+      throw CustomersErrors.domainNotFound();
     }
     assertTenant(auth, row.enterprise_id, 'SENDER_DOMAIN_NOT_FOUND');
     return row;
@@ -277,7 +277,7 @@ export class SenderService {
     const ent = await this.enterpriseFor(auth, input.enterpriseId);
     const domain = input.domain.trim().toLowerCase();
     if (!isDomain(domain)) {
-      throw errors.invalid([{ field: 'domain', reason: CR.domain }]);
+      throw errors.invalid([{ field: 'domain', reason: CustomersReasons.domain }]);
     }
     const exists = await this.ctx.db
       .selectFrom('sender_domains')
@@ -286,7 +286,7 @@ export class SenderService {
       .where('domain', '=', domain)
       .executeTakeFirst();
     if (exists) {
-      throw CE.domainExists();
+      throw CustomersErrors.domainExists();
     }
     const row: SenderDomainsTable = {
       id: newId(),
@@ -319,7 +319,7 @@ export class SenderService {
         .where('channel', '=', 'email')
         .execute();
       if (emailSenders.some((r) => r.value.toLowerCase().endsWith(`@${before.domain}`))) {
-        throw CE.domainInUse();
+        throw CustomersErrors.domainInUse();
       }
       await trx.deleteFrom('sender_domains').where('id', '=', id).execute();
       await this.audit.recordChange(trx, auth, {

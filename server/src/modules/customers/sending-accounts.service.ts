@@ -17,9 +17,7 @@ import { fetchPage } from '../../platform/http/pagination.js';
 import type { Pagination } from '../../platform/http/envelope.js';
 import { likeEscaped } from '../../platform/db/dialects.js';
 import { newId } from '../../platform/ids.js';
-import { hashPassword } from '../identity/passwords.js';
-import { isValidIpOrCidr } from '../identity/auth.service.js';
-import type { ApiKeyService } from '../identity/api-keys.service.js';
+import { hashPassword, isValidIpOrCidr, type ApiKeyService } from '../identity/index.js';
 import type {
   Channel,
   EnterpriseStatus,
@@ -32,7 +30,7 @@ import type {
   SendingAccountView,
   UpdateSendingAccountInput,
 } from './customers.schemas.js';
-import { CE, CHANNELS, CR, isCountry, isHttpUrl } from './customers.errors.js';
+import { CustomersErrors, CHANNELS, CustomersReasons, isCountry, isHttpUrl } from './customers.errors.js';
 
 export const DEFAULT_DAILY_LIMIT = 10_000;
 const CONTEXT_TTL_MS = 30_000;
@@ -82,21 +80,33 @@ type AccountFields = Partial<Omit<CreateSendingAccountInput, 'enterpriseId' | 'n
 function checkFields(input: AccountFields): void {
   const bad: Array<{ field: string; reason: string; params?: Record<string, unknown> }> = [];
   if (input.allowedChannels?.some((c) => !(CHANNELS as readonly string[]).includes(c))) {
-    bad.push({ field: 'allowedChannels', reason: CR.channel, params: { values: [...CHANNELS] } });
+    bad.push({
+      field: 'allowedChannels',
+      reason: CustomersReasons.channel,
+      params: { values: [...CHANNELS] },
+    });
   }
   const badCountries = (input.allowedCountries ?? []).filter((c) => !isCountry(c));
   if (badCountries.length) {
-    bad.push({ field: 'allowedCountries', reason: CR.country, params: { value: badCountries.join(', ') } });
+    bad.push({
+      field: 'allowedCountries',
+      reason: CustomersReasons.country,
+      params: { value: badCountries.join(', ') },
+    });
   }
   for (const field of ['statusCallbackUrl', 'inboundCallbackUrl'] as const) {
     const v = input[field];
     if (v && !isHttpUrl(v)) {
-      bad.push({ field, reason: CR.url });
+      bad.push({ field, reason: CustomersReasons.url });
     }
   }
   const badIps = (input.smppIpAllowlist ?? []).filter((ip) => !isValidIpOrCidr(ip));
   if (badIps.length) {
-    bad.push({ field: 'smppIpAllowlist', reason: CR.badIp, params: { value: badIps.join(', ') } });
+    bad.push({
+      field: 'smppIpAllowlist',
+      reason: CustomersReasons.badIp,
+      params: { value: badIps.join(', ') },
+    });
   }
   if (bad.length) {
     throw errors.invalid(bad);
@@ -134,7 +144,10 @@ export class SendingAccountService {
    * The account as the send path sees it (cached briefly). `ex` is the caller's transaction when
    * it holds one (on SQLite a query outside it would wait for it to end).
    */
-  async sendingContext(accountId: string, ex: Kysely<Database> = this.ctx.db): Promise<SendingContext | null> {
+  async sendingContext(
+    accountId: string,
+    ex: Kysely<Database> = this.ctx.db,
+  ): Promise<SendingContext | null> {
     const now = this.ctx.clock.now();
     const hit = this.contexts.get(accountId);
     if (hit && now - hit.at < CONTEXT_TTL_MS) {
@@ -190,7 +203,7 @@ export class SendingAccountService {
       .where('id', '=', id)
       .executeTakeFirst();
     if (!row) {
-      throw CE.sendingAccountNotFound();
+      throw CustomersErrors.sendingAccountNotFound();
     }
     assertTenant(auth, row.enterprise_id, 'SENDING_ACCOUNT_NOT_FOUND');
     return row;
@@ -231,7 +244,7 @@ export class SendingAccountService {
   async create(auth: AuthContext, input: CreateSendingAccountInput): Promise<SendingAccountView> {
     const enterpriseId = tenantForWrite(auth, input.enterpriseId);
     if (!enterpriseId) {
-      throw errors.invalid([{ field: 'enterpriseId', reason: CR.enterpriseRequired }]);
+      throw errors.invalid([{ field: 'enterpriseId', reason: CustomersReasons.enterpriseRequired }]);
     }
     const enterprise = await this.ctx.db
       .selectFrom('enterprises')
@@ -239,11 +252,11 @@ export class SendingAccountService {
       .where('id', '=', enterpriseId)
       .executeTakeFirst();
     if (!enterprise) {
-      throw errors.invalid([{ field: 'enterpriseId', reason: CR.enterpriseMissing }]);
+      throw errors.invalid([{ field: 'enterpriseId', reason: CustomersReasons.enterpriseMissing }]);
     }
     checkFields(input);
     if (input.smppPassword && !input.smppSystemId) {
-      throw errors.invalid([{ field: 'smppPassword', reason: CR.smppPasswordWithoutId }]);
+      throw errors.invalid([{ field: 'smppPassword', reason: CustomersReasons.smppPasswordWithoutId }]);
     }
     const now = this.ctx.clock.iso();
     const row: SendingAccountsTable = {
@@ -297,14 +310,14 @@ export class SendingAccountService {
         q = q.where('id', '!=', selfId);
       }
       if (await q.executeTakeFirst()) {
-        throw CE.smppSystemIdTaken();
+        throw CustomersErrors.smppSystemIdTaken();
       }
     }
     try {
       await write();
     } catch (err) {
       if (isUniqueViolation(err)) {
-        throw CE.smppSystemIdTaken();
+        throw CustomersErrors.smppSystemIdTaken();
       }
       throw err;
     }
@@ -315,7 +328,7 @@ export class SendingAccountService {
     checkFields(input);
     const systemId = input.smppSystemId === undefined ? before.smpp_system_id : input.smppSystemId;
     if (input.smppPassword && !systemId) {
-      throw errors.invalid([{ field: 'smppPassword', reason: CR.smppPasswordWithoutId }]);
+      throw errors.invalid([{ field: 'smppPassword', reason: CustomersReasons.smppPasswordWithoutId }]);
     }
     let passwordHash = before.smpp_password_hash;
     if (input.smppPassword !== undefined) {

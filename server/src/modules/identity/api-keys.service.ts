@@ -1,11 +1,9 @@
 // API keys (ID-6): created for an owner (sending account or service account), shown once,
 // stored as a hash with a visible prefix, scoped, expirable, IP-restricted and revocable.
-import type { Kysely } from 'kysely';
 import type { AppContext } from '../../context.js';
-import type { Database } from '../../platform/db/schema.js';
 import type { AuditLog } from '../../platform/audit/audit.js';
 import { tenantFilter, type AuthContext } from '../../platform/auth/auth-context.js';
-import { defineError, defineReason, errors } from '../../platform/http/errors.js';
+import { errors } from '../../platform/http/errors.js';
 import { fetchPage } from '../../platform/http/pagination.js';
 import type { Pagination } from '../../platform/http/envelope.js';
 import { newId } from '../../platform/ids.js';
@@ -13,27 +11,7 @@ import { API_KEY_SCOPE_NAMES } from './builtin-roles.js';
 import type { ApiKeyOwnerType, ApiKeysTable } from './identity.tables.js';
 import { generateApiKey } from './tokens.js';
 import { isValidIpOrCidr, type AuthService } from './auth.service.js';
-
-export const KE = {
-  notFound: defineError('API_KEY_NOT_FOUND', 404, 'API key not found', 'API 密钥不存在'),
-  alreadyRevoked: defineError(
-    'API_KEY_ALREADY_REVOKED',
-    409,
-    'The API key is already revoked',
-    '该 API 密钥已被吊销',
-  ),
-};
-
-const R = {
-  ownerNotFound: defineReason('owner_not_found', 'does not exist or is not yours', '不存在或不属于您'),
-  badIp: defineReason(
-    'invalid_ip',
-    'must be IP addresses or CIDR ranges: {value}',
-    '必须是 IP 地址或 CIDR 网段：{value}',
-  ),
-  badScope: defineReason('invalid_scope', 'must be among: {values}', '必须是以下值之一：{values}'),
-  pastExpiry: defineReason('expiry_in_past', 'must be in the future', '必须是将来的时间'),
-};
+import { ApiKeyErrors, ApiKeyReasons } from './identity.errors.js';
 
 export interface ApiKeyView {
   id: string;
@@ -51,20 +29,18 @@ export interface ApiKeyView {
   createdAt: string;
 }
 
-/** Resolves the enterprise an owner belongs to, or null when it does not exist. */
-export type OwnerLookup = (
-  db: Kysely<Database>,
-  ownerType: ApiKeyOwnerType,
-  ownerId: string,
-) => Promise<string | null>;
+/**
+ * Resolves the enterprise a key's owner belongs to, or null when it does not exist. A port of
+ * identity, answered by the customers module (the owners are its sending accounts).
+ */
+export type OwnerLookup = (ownerType: ApiKeyOwnerType, ownerId: string) => Promise<string | null>;
 
 export class ApiKeyService {
-  ownerEnterprise: OwnerLookup = async () => null;
-
   constructor(
     private readonly ctx: AppContext,
     private readonly audit: AuditLog,
     private readonly auth: AuthService,
+    private readonly ownerEnterprise: OwnerLookup,
   ) {}
 
   view(r: ApiKeysTable): ApiKeyView {
@@ -97,22 +73,24 @@ export class ApiKeyService {
       rateLimit?: number | null;
     },
   ): Promise<ApiKeyView & { key: string }> {
-    const enterpriseId = await this.ownerEnterprise(this.ctx.db, input.ownerType, input.ownerId);
+    const enterpriseId = await this.ownerEnterprise(input.ownerType, input.ownerId);
     const own = tenantFilter(auth);
     if (!enterpriseId || (own !== null && own !== enterpriseId)) {
-      throw errors.invalid([{ field: 'ownerId', reason: R.ownerNotFound }]);
+      throw errors.invalid([{ field: 'ownerId', reason: ApiKeyReasons.ownerNotFound }]);
     }
     const bad = (input.ipAllowlist ?? []).filter((ip) => !isValidIpOrCidr(ip));
     if (bad.length) {
-      throw errors.invalid([{ field: 'ipAllowlist', reason: R.badIp, params: { value: bad.join(', ') } }]);
+      throw errors.invalid([
+        { field: 'ipAllowlist', reason: ApiKeyReasons.badIp, params: { value: bad.join(', ') } },
+      ]);
     }
     if (input.scopes.some((s) => !API_KEY_SCOPE_NAMES.includes(s))) {
       throw errors.invalid([
-        { field: 'scopes', reason: R.badScope, params: { values: API_KEY_SCOPE_NAMES } },
+        { field: 'scopes', reason: ApiKeyReasons.badScope, params: { values: API_KEY_SCOPE_NAMES } },
       ]);
     }
     if (input.expiresAt && Date.parse(input.expiresAt) <= this.ctx.clock.now()) {
-      throw errors.invalid([{ field: 'expiresAt', reason: R.pastExpiry }]);
+      throw errors.invalid([{ field: 'expiresAt', reason: ApiKeyReasons.pastExpiry }]);
     }
     const { key, prefix, hash } = generateApiKey();
     const row: ApiKeysTable = {
@@ -186,7 +164,7 @@ export class ApiKeyService {
     const row = await this.ctx.db.selectFrom('api_keys').selectAll().where('id', '=', id).executeTakeFirst();
     const own = tenantFilter(auth);
     if (!row || (own !== null && row.enterprise_id !== own)) {
-      throw KE.notFound();
+      throw ApiKeyErrors.notFound();
     }
     return row;
   }
@@ -194,7 +172,7 @@ export class ApiKeyService {
   async revoke(auth: AuthContext, id: string): Promise<ApiKeyView> {
     const before = await this.load(auth, id);
     if (before.revoked_at) {
-      throw KE.alreadyRevoked();
+      throw ApiKeyErrors.alreadyRevoked();
     }
     const now = this.ctx.clock.iso();
     await this.ctx.db.transaction().execute(async (trx) => {

@@ -11,7 +11,7 @@ import { cursorPage, decodeCursor, encodeCursor } from '../../platform/http/pagi
 import { Nullable, Timestamp } from '../../platform/http/schemas.js';
 import { csvStream } from '../../platform/http/csv.js';
 import { tenantFilter, type AuthContext } from '../../platform/auth/auth-context.js';
-import { authOf } from './identity.routes.js';
+import { authOf } from '../../platform/auth/guard.js';
 
 const Range = {
   from: Type.Optional(Type.String({ format: 'date-time' })),

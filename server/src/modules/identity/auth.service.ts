@@ -10,7 +10,7 @@ import type { AppContext } from '../../context.js';
 import type { AuthContext } from '../../platform/auth/auth-context.js';
 import type { Authenticator } from '../../platform/auth/guard.js';
 import type { AuditLog } from '../../platform/audit/audit.js';
-import { AppError, defineError, errors } from '../../platform/http/errors.js';
+import { AppError, errors } from '../../platform/http/errors.js';
 import type { RateLimiter } from '../../platform/http/rate-limit.js';
 import { newId } from '../../platform/ids.js';
 import { flag } from '../../platform/db/schema.js';
@@ -19,103 +19,7 @@ import { identityRepository as repo, widestScope } from './identity.repository.j
 import type { UsersTable } from './identity.tables.js';
 import { hashPassword, passwordPolicyViolation, verifyPassword } from './passwords.js';
 import { TokenSigner, apiKeyPrefix, randomToken, safeEqualHex, sha256 } from './tokens.js';
-
-export const E = {
-  invalidCredentials: defineError(
-    'INVALID_CREDENTIALS',
-    401,
-    'Wrong username or password',
-    '用户名或密码错误',
-  ),
-  accountLocked: defineError(
-    'ACCOUNT_LOCKED',
-    401,
-    'Too many failed sign-ins; the account is locked for {retryAfter} more seconds',
-    '登录失败次数过多，账号已锁定，请 {retryAfter} 秒后再试',
-  ),
-  accountDisabled: defineError('ACCOUNT_DISABLED', 401, 'This account is disabled', '该账号已被停用'),
-  invalidMfaCode: defineError(
-    'INVALID_MFA_CODE',
-    401,
-    'The verification code is wrong or expired',
-    '验证码错误或已过期',
-  ),
-  mfaTokenInvalid: defineError(
-    'MFA_TOKEN_INVALID',
-    401,
-    'The sign-in step has expired; sign in again',
-    '登录步骤已过期，请重新登录',
-  ),
-  invalidRefresh: defineError(
-    'INVALID_REFRESH_TOKEN',
-    401,
-    'The session has ended; sign in again',
-    '会话已结束，请重新登录',
-  ),
-  refreshReused: defineError(
-    'REFRESH_TOKEN_REUSED',
-    401,
-    'This session was signed out because an old token was reused; sign in again',
-    '检测到旧令牌被重复使用，该会话已被注销，请重新登录',
-  ),
-  tokenInvalid: defineError(
-    'TOKEN_INVALID',
-    401,
-    'The access token is invalid or expired',
-    '访问令牌无效或已过期',
-  ),
-  sessionRevoked: defineError('SESSION_REVOKED', 401, 'This session has been signed out', '该会话已被注销'),
-  apiKeyInvalid: defineError(
-    'API_KEY_INVALID',
-    401,
-    'The API key is invalid, revoked or expired',
-    'API 密钥无效、已吊销或已过期',
-  ),
-  apiKeyRequired: defineError(
-    'API_KEY_REQUIRED',
-    401,
-    'An API key is required (X-API-Key header)',
-    '需要提供 API 密钥（X-API-Key 请求头）',
-  ),
-  apiKeyIpDenied: defineError(
-    'API_KEY_IP_DENIED',
-    403,
-    'This API key may not be used from {ip}',
-    '该 API 密钥不允许从 {ip} 使用',
-  ),
-  mfaSetupRequired: defineError(
-    'MFA_SETUP_REQUIRED',
-    403,
-    'Your role requires two-factor authentication; set it up in your profile first',
-    '您的角色要求启用双因素认证，请先在个人资料中完成设置',
-  ),
-  mfaAlreadyEnabled: defineError(
-    'MFA_ALREADY_ENABLED',
-    409,
-    'Two-factor authentication is already on',
-    '双因素认证已启用',
-  ),
-  mfaNotEnabled: defineError(
-    'MFA_NOT_ENABLED',
-    409,
-    'Two-factor authentication is not on',
-    '双因素认证未启用',
-  ),
-  mfaNotStarted: defineError(
-    'MFA_SETUP_NOT_STARTED',
-    409,
-    'Start the two-factor setup first',
-    '请先开始双因素认证设置',
-  ),
-  wrongPassword: defineError('WRONG_PASSWORD', 422, 'The current password is wrong', '当前密码错误'),
-  resetTokenInvalid: defineError(
-    'RESET_TOKEN_INVALID',
-    422,
-    'The reset link is invalid or has expired',
-    '重置链接无效或已过期',
-  ),
-  sessionNotFound: defineError('SESSION_NOT_FOUND', 404, 'Session not found', '会话不存在'),
-};
+import { AuthErrors } from './identity.errors.js';
 
 /** Lockout (ID-2): after this many consecutive failures the account locks, doubling each time. */
 export const LOCKOUT_THRESHOLD = 5;
@@ -207,12 +111,12 @@ export class AuthService implements Authenticator {
     if (!user) {
       this.limiter.take(ipKey, 1 / 20, 30);
       await this.logLogin(null, username, client, false, 'unknown_user');
-      throw E.invalidCredentials();
+      throw AuthErrors.invalidCredentials();
     }
     if (user.locked_until && Date.parse(user.locked_until) > now) {
       const retryAfter = Math.ceil((Date.parse(user.locked_until) - now) / 1000);
       await this.logLogin(user, username, client, false, 'locked');
-      const err = E.accountLocked({ retryAfter });
+      const err = AuthErrors.accountLocked({ retryAfter });
       err.headers['retry-after'] = String(retryAfter);
       throw err;
     }
@@ -229,11 +133,11 @@ export class AuthService implements Authenticator {
         .where('id', '=', user.id)
         .execute();
       await this.logLogin(user, username, client, false, 'wrong_password');
-      throw E.invalidCredentials();
+      throw AuthErrors.invalidCredentials();
     }
     if (user.status !== 'active') {
       await this.logLogin(user, username, client, false, 'disabled');
-      throw E.accountDisabled();
+      throw AuthErrors.accountDisabled();
     }
     if (user.mfa_enabled === 1) {
       await this.ctx.db
@@ -256,11 +160,11 @@ export class AuthService implements Authenticator {
   ): Promise<TokenPair & { userId: string }> {
     const claims = await this.mfaSigner.verify(mfaToken, this.ctx.clock.now());
     if (!claims) {
-      throw E.mfaTokenInvalid();
+      throw AuthErrors.mfaTokenInvalid();
     }
     const user = await repo.userById(this.ctx.db, claims.sub);
     if (!user || user.status !== 'active' || user.mfa_enabled !== 1 || !user.mfa_secret) {
-      throw E.mfaTokenInvalid();
+      throw AuthErrors.mfaTokenInvalid();
     }
     const wait = this.limiter.take(`mfa:${user.id}`, 10 / 60, 10);
     if (wait > 0) {
@@ -268,7 +172,7 @@ export class AuthService implements Authenticator {
     }
     if (!(await this.checkSecondFactor(user, code))) {
       await this.logLogin(user, user.username, client, false, 'wrong_mfa_code');
-      throw E.invalidMfaCode();
+      throw AuthErrors.invalidMfaCode();
     }
     const pair = await this.startSession(user, client);
     await this.logLogin(user, user.username, client, true, 'ok_mfa');
@@ -358,18 +262,18 @@ export class AuthService implements Authenticator {
       .where('token_hash', '=', sha256(refreshToken))
       .executeTakeFirst();
     if (!row || row.revoked_at) {
-      throw E.invalidRefresh();
+      throw AuthErrors.invalidRefresh();
     }
     if (row.used_at) {
       await this.revokeFamily(row.family_id, 'refresh_token_reused');
-      throw E.refreshReused();
+      throw AuthErrors.refreshReused();
     }
     if (Date.parse(row.expires_at) <= nowMs) {
-      throw E.invalidRefresh();
+      throw AuthErrors.invalidRefresh();
     }
     const user = await repo.userById(this.ctx.db, row.user_id);
     if (!user || user.status !== 'active') {
-      throw E.invalidRefresh();
+      throw AuthErrors.invalidRefresh();
     }
     const next = randomToken();
     const rotated = await this.ctx.db.transaction().execute(async (trx) => {
@@ -404,7 +308,7 @@ export class AuthService implements Authenticator {
     if (!rotated) {
       // Lost a race with another use of the same token: that is reuse too.
       await this.revokeFamily(row.family_id, 'refresh_token_reused');
-      throw E.refreshReused();
+      throw AuthErrors.refreshReused();
     }
     const access = await this.signer.sign({ sub: row.user_id, sid: row.family_id }, nowMs);
     return { accessToken: access.token, accessExpiresAt: access.expiresAt, refreshToken: next };
@@ -493,7 +397,7 @@ export class AuthService implements Authenticator {
       .where('user_id', '=', auth.actorId)
       .executeTakeFirst();
     if (!row) {
-      throw E.sessionNotFound();
+      throw AuthErrors.sessionNotFound();
     }
     await this.revokeFamily(familyId, 'revoked_by_user');
   }
@@ -506,7 +410,7 @@ export class AuthService implements Authenticator {
       throw errors.notFound();
     }
     if (!(await verifyPassword(user.password_hash, current))) {
-      throw E.wrongPassword();
+      throw AuthErrors.wrongPassword();
     }
     const violation = passwordPolicyViolation(next, user.username);
     if (violation) {
@@ -564,11 +468,11 @@ export class AuthService implements Authenticator {
       .where('token_hash', '=', sha256(token))
       .executeTakeFirst();
     if (!row || row.used_at || row.expires_at <= now) {
-      throw E.resetTokenInvalid();
+      throw AuthErrors.resetTokenInvalid();
     }
     const user = await repo.userById(this.ctx.db, row.user_id);
     if (!user) {
-      throw E.resetTokenInvalid();
+      throw AuthErrors.resetTokenInvalid();
     }
     const violation = passwordPolicyViolation(password, user.username);
     if (violation) {
@@ -600,7 +504,7 @@ export class AuthService implements Authenticator {
       throw errors.notFound();
     }
     if (user.mfa_enabled === 1) {
-      throw E.mfaAlreadyEnabled();
+      throw AuthErrors.mfaAlreadyEnabled();
     }
     const secret = otp.generateSecret();
     await this.ctx.db.updateTable('users').set({ mfa_secret: secret }).where('id', '=', user.id).execute();
@@ -615,13 +519,13 @@ export class AuthService implements Authenticator {
       throw errors.notFound();
     }
     if (user.mfa_enabled === 1) {
-      throw E.mfaAlreadyEnabled();
+      throw AuthErrors.mfaAlreadyEnabled();
     }
     if (!user.mfa_secret) {
-      throw E.mfaNotStarted();
+      throw AuthErrors.mfaNotStarted();
     }
     if (!this.verifyTotp(user.mfa_secret, code.trim())) {
-      throw E.invalidMfaCode();
+      throw AuthErrors.invalidMfaCode();
     }
     const recoveryCodes = await this.ctx.db.transaction().execute(async (trx) => {
       await trx
@@ -641,10 +545,10 @@ export class AuthService implements Authenticator {
       throw errors.notFound();
     }
     if (user.mfa_enabled !== 1) {
-      throw E.mfaNotEnabled();
+      throw AuthErrors.mfaNotEnabled();
     }
     if (!(await this.checkSecondFactor(user, code))) {
-      throw E.invalidMfaCode();
+      throw AuthErrors.invalidMfaCode();
     }
     await this.ctx.db.transaction().execute(async (trx) => {
       await trx
@@ -660,10 +564,10 @@ export class AuthService implements Authenticator {
   async regenerateRecoveryCodes(auth: AuthContext, code: string): Promise<{ recoveryCodes: string[] }> {
     const user = await repo.userById(this.ctx.db, auth.actorId);
     if (!user || user.mfa_enabled !== 1 || !user.mfa_secret) {
-      throw E.mfaNotEnabled();
+      throw AuthErrors.mfaNotEnabled();
     }
     if (!this.verifyTotp(user.mfa_secret, code.trim())) {
-      throw E.invalidMfaCode();
+      throw AuthErrors.invalidMfaCode();
     }
     const recoveryCodes = await this.ctx.db
       .transaction()
@@ -692,14 +596,14 @@ export class AuthService implements Authenticator {
     const now = this.ctx.clock.now();
     const claims = await this.signer.verify(token, now);
     if (!claims) {
-      throw E.tokenInvalid();
+      throw AuthErrors.tokenInvalid();
     }
     if (!(await this.familyValid(claims.sid, now))) {
-      throw E.sessionRevoked();
+      throw AuthErrors.sessionRevoked();
     }
     const cached = await this.userContext(claims.sub, now);
     if (!cached || cached.status !== 'active') {
-      throw E.tokenInvalid();
+      throw AuthErrors.tokenInvalid();
     }
     const url = request.routeOptions.url ?? '';
     if (
@@ -707,7 +611,7 @@ export class AuthService implements Authenticator {
       request.routeOptions.config.permission !== 'self' &&
       !url.startsWith('/api/v1/auth/')
     ) {
-      throw E.mfaSetupRequired();
+      throw AuthErrors.mfaSetupRequired();
     }
     return {
       ...cached.base,
@@ -774,7 +678,7 @@ export class AuthService implements Authenticator {
     const now = this.ctx.clock.now();
     const prefix = apiKeyPrefix(key);
     if (!prefix) {
-      throw E.apiKeyInvalid();
+      throw AuthErrors.apiKeyInvalid();
     }
     let entry = this.keys.get(prefix);
     if (!entry || now - entry.at >= CACHE_TTL_MS) {
@@ -785,7 +689,7 @@ export class AuthService implements Authenticator {
         .where('revoked_at', 'is', null)
         .executeTakeFirst();
       if (!row) {
-        throw E.apiKeyInvalid();
+        throw AuthErrors.apiKeyInvalid();
       }
       const scopes = JSON.parse(row.scopes) as string[];
       const ips = JSON.parse(row.ip_allowlist) as string[];
@@ -810,13 +714,13 @@ export class AuthService implements Authenticator {
       this.keys.set(prefix, entry);
     }
     if (!safeEqualHex(entry.hash, sha256(key))) {
-      throw E.apiKeyInvalid();
+      throw AuthErrors.apiKeyInvalid();
     }
     if (entry.expiresAt !== null && entry.expiresAt <= now) {
-      throw E.apiKeyInvalid();
+      throw AuthErrors.apiKeyInvalid();
     }
     if (entry.allow && !entry.allow.check(request.ip, isIP(request.ip) === 6 ? 'ipv6' : 'ipv4')) {
-      throw E.apiKeyIpDenied({ ip: request.ip });
+      throw AuthErrors.apiKeyIpDenied({ ip: request.ip });
     }
     if (entry.rateLimit > 0) {
       const wait = this.limiter.take(`key:${prefix}`, entry.rateLimit, entry.rateLimit);

@@ -9,6 +9,7 @@ import { Done, IdParams } from '../../platform/http/schemas.js';
 import { PageQuery } from '../../platform/http/pagination.js';
 import { SELF, type PermissionRegistry } from '../../platform/auth/permissions.js';
 import type { AuthContext } from '../../platform/auth/auth-context.js';
+import { authOf } from '../../platform/auth/guard.js';
 import { errors } from '../../platform/http/errors.js';
 import type { AuthService, ClientInfo } from './auth.service.js';
 import type { UserService } from './users.service.js';
@@ -25,14 +26,6 @@ export interface IdentityServices {
 
 function client(request: FastifyRequest): ClientInfo {
   return { ip: request.ip, userAgent: String(request.headers['user-agent'] ?? '') };
-}
-
-/** The guard has run: every non-public route has `request.auth`. */
-export function authOf(request: FastifyRequest): AuthContext {
-  if (!request.auth) {
-    throw errors.unauthorized();
-  }
-  return request.auth;
 }
 
 export function registerIdentityRoutes(app: FastifyInstance, ctx: AppContext, s: IdentityServices): void {

@@ -1,8 +1,9 @@
 // Table types of the identity module (see migrations/20261123_1000_identity.ts).
 import type { Flag } from '../../platform/db/schema.js';
+import type { DataScope, UserType } from '../../platform/auth/auth-context.js';
 
-export type UserType = 'staff' | 'customer';
-export type DataScope = 'all' | 'department' | 'own' | 'tenant';
+// The two enumerations every request's auth context carries are platform types.
+export type { DataScope, UserType };
 export type UserStatus = 'active' | 'disabled';
 export type ApiKeyOwnerType = 'sending_account' | 'service_account';
 
@@ -85,54 +86,6 @@ export interface ApiKeysTable {
   created_at: string;
 }
 
-export interface LoginLogsTable {
-  id: string;
-  user_id: string | null;
-  username: string;
-  enterprise_id: string | null;
-  channel: 'console' | 'smpp' | 'api';
-  ip: string;
-  user_agent: string;
-  success: Flag;
-  reason: string;
-  created_at: string;
-}
-
-export interface OperationLogsTable {
-  id: string;
-  request_id: string;
-  actor_type: 'user' | 'api_key' | 'anonymous' | 'system';
-  actor_id: string | null;
-  actor_name: string;
-  enterprise_id: string | null;
-  action: string;
-  method: string;
-  route: string;
-  path: string;
-  target_id: string | null;
-  ip: string;
-  user_agent: string;
-  status_code: number;
-  result: 'success' | 'failure';
-  error_code: string | null;
-  duration_ms: number;
-  created_at: string;
-}
-
-export interface DataChangeLogsTable {
-  id: string;
-  request_id: string | null;
-  actor_id: string | null;
-  actor_name: string;
-  enterprise_id: string | null;
-  entity_type: string;
-  entity_id: string;
-  action: 'create' | 'update' | 'delete';
-  before: string | null;
-  after: string | null;
-  created_at: string;
-}
-
 declare module '../../platform/db/schema.js' {
   interface Database {
     departments: DepartmentsTable;
@@ -151,8 +104,5 @@ declare module '../../platform/db/schema.js' {
       created_at: string;
     };
     api_keys: ApiKeysTable;
-    login_logs: LoginLogsTable;
-    operation_logs: OperationLogsTable;
-    data_change_logs: DataChangeLogsTable;
   }
 }

@@ -10,7 +10,6 @@ import {
   type SignedIn,
 } from '../../../test/helpers/identity.js';
 import { FakeClock } from '../../platform/clock.js';
-import { identityServices } from './identity.module.js';
 import { LOCKOUT_THRESHOLD } from './auth.service.js';
 
 type Body<T = unknown> = {
@@ -215,7 +214,7 @@ describe('ID-1/ID-2 sign-in, sessions and refresh tokens', () => {
 
   it('resets a password with an e-mailed token once', async () => {
     const u = await userWithPermissions(app, []);
-    const token = await identityServices(app.ctx).auth.requestPasswordReset(u.username);
+    const token = await app.services.identity.auth.requestPasswordReset(u.username);
     expect(token).toBeTruthy();
     const res = await app.inject({
       method: 'POST',

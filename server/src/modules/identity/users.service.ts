@@ -13,7 +13,7 @@ import {
   type AuthContext,
 } from '../../platform/auth/auth-context.js';
 import { isPermissionPattern, type PermissionRegistry } from '../../platform/auth/permissions.js';
-import { defineError, defineReason, errors } from '../../platform/http/errors.js';
+import { errors } from '../../platform/http/errors.js';
 import { fetchPage } from '../../platform/http/pagination.js';
 import type { Pagination } from '../../platform/http/envelope.js';
 import { likeEscaped } from '../../platform/db/dialects.js';
@@ -23,84 +23,7 @@ import { identityRepository as repo, type RoleWithPermissions } from './identity
 import type { DataScope, DepartmentsTable, UserStatus, UserType, UsersTable } from './identity.tables.js';
 import { generatePassword, hashPassword, passwordPolicyViolation } from './passwords.js';
 import type { AuthService } from './auth.service.js';
-
-export const UE = {
-  userNotFound: defineError('USER_NOT_FOUND', 404, 'User not found', '用户不存在'),
-  usernameTaken: defineError(
-    'USERNAME_TAKEN',
-    409,
-    'The username "{username}" is already taken',
-    '用户名“{username}”已被使用',
-  ),
-  cannotDeleteSelf: defineError(
-    'CANNOT_DELETE_SELF',
-    409,
-    'You cannot delete or disable your own account',
-    '不能删除或停用自己的账号',
-  ),
-  lastAdmin: defineError(
-    'LAST_PLATFORM_ADMIN',
-    409,
-    'The last active platform admin cannot be removed',
-    '不能移除最后一个有效的平台管理员',
-  ),
-  roleNotFound: defineError('ROLE_NOT_FOUND', 404, 'Role not found', '角色不存在'),
-  roleCodeTaken: defineError(
-    'ROLE_CODE_TAKEN',
-    409,
-    'The role code "{code}" is already taken',
-    '角色编码“{code}”已被使用',
-  ),
-  roleBuiltin: defineError(
-    'ROLE_BUILTIN',
-    409,
-    'Built-in roles keep their permissions; only name, description and the MFA requirement can change',
-    '内置角色的权限不可修改，只能修改名称、描述和 MFA 要求',
-  ),
-  roleInUse: defineError(
-    'ROLE_IN_USE',
-    409,
-    'The role is assigned to {count} user(s)',
-    '该角色仍分配给 {count} 个用户',
-  ),
-  departmentNotFound: defineError('DEPARTMENT_NOT_FOUND', 404, 'Department not found', '部门不存在'),
-  departmentNotEmpty: defineError(
-    'DEPARTMENT_NOT_EMPTY',
-    409,
-    'The department still has {children} sub-department(s) and {users} user(s)',
-    '该部门下仍有 {children} 个子部门和 {users} 个用户',
-  ),
-};
-
-const R = {
-  roleUserType: defineReason(
-    'role_user_type_mismatch',
-    'includes a role for another kind of user',
-    '包含不适用于该用户类型的角色',
-  ),
-  unknownRole: defineReason('unknown_role', 'includes an unknown role', '包含不存在的角色'),
-  unknownPermission: defineReason(
-    'unknown_permission',
-    'includes an unknown permission: {value}',
-    '包含未知权限：{value}',
-  ),
-  enterpriseRequired: defineReason(
-    'enterprise_required',
-    'is required for customer users',
-    '客户用户必须指定所属企业',
-  ),
-  enterpriseNotFound: defineReason('enterprise_not_found', 'does not exist', '不存在'),
-  staffNoEnterprise: defineReason(
-    'staff_has_no_enterprise',
-    'must be empty for staff users',
-    '员工用户不能指定企业',
-  ),
-  departmentCycle: defineReason(
-    'department_cycle',
-    'would make the department its own ancestor',
-    '会导致部门成为自己的上级',
-  ),
-};
+import { UserErrors, UserReasons } from './identity.errors.js';
 
 export interface UserView {
   id: string;
@@ -143,19 +66,21 @@ export interface DepartmentView {
   updatedAt: string;
 }
 
-/** Answers whether an enterprise exists (the customers module plugs itself in here). */
-export type EnterpriseLookup = (db: Kysely<Database>, enterpriseId: string) => Promise<boolean>;
+/**
+ * Answers whether an enterprise exists. A port of identity, answered by the customers module
+ * (which itself needs identity's API keys, so app.ts builds its look-ups first).
+ */
+export type EnterpriseLookup = (enterpriseId: string) => Promise<boolean>;
 
 type Q = Kysely<Database> | Transaction<Database>;
 
 export class UserService {
-  enterpriseExists: EnterpriseLookup = async () => true;
-
   constructor(
     private readonly ctx: AppContext,
     private readonly audit: AuditLog,
     private readonly auth: AuthService,
     private readonly permissions: PermissionRegistry,
+    private readonly enterpriseExists: EnterpriseLookup,
   ) {}
 
   private view(u: UsersTable, roles: Array<{ id: string; code: string; name: string }>): UserView {
@@ -317,7 +242,7 @@ export class UserService {
   private async loadScopedUser(auth: AuthContext, id: string): Promise<UsersTable> {
     const u = await this.scopedUsers(auth).selectAll().where('id', '=', id).executeTakeFirst();
     if (!u) {
-      throw UE.userNotFound();
+      throw UserErrors.userNotFound();
     }
     return u;
   }
@@ -332,10 +257,10 @@ export class UserService {
       .where('id', 'in', roleIds)
       .execute();
     if (roles.length !== new Set(roleIds).size) {
-      throw errors.invalid([{ field, reason: R.unknownRole }]);
+      throw errors.invalid([{ field, reason: UserReasons.unknownRole }]);
     }
     if (roles.some((r) => r.user_type !== userType)) {
-      throw errors.invalid([{ field, reason: R.roleUserType }]);
+      throw errors.invalid([{ field, reason: UserReasons.roleUserType }]);
     }
   }
 
@@ -357,14 +282,14 @@ export class UserService {
     const userType: UserType = isCustomer(auth) ? 'customer' : (input.userType ?? 'staff');
     const enterpriseId = userType === 'customer' ? tenantForWrite(auth, input.enterpriseId) : null;
     if (userType === 'staff' && input.enterpriseId) {
-      throw errors.invalid([{ field: 'enterpriseId', reason: R.staffNoEnterprise }]);
+      throw errors.invalid([{ field: 'enterpriseId', reason: UserReasons.staffNoEnterprise }]);
     }
     if (userType === 'customer') {
       if (!enterpriseId) {
-        throw errors.invalid([{ field: 'enterpriseId', reason: R.enterpriseRequired }]);
+        throw errors.invalid([{ field: 'enterpriseId', reason: UserReasons.enterpriseRequired }]);
       }
-      if (!(await this.enterpriseExists(this.ctx.db, enterpriseId))) {
-        throw errors.invalid([{ field: 'enterpriseId', reason: R.enterpriseNotFound }]);
+      if (!(await this.enterpriseExists(enterpriseId))) {
+        throw errors.invalid([{ field: 'enterpriseId', reason: UserReasons.enterpriseNotFound }]);
       }
     }
     const password = input.password ?? generatePassword();
@@ -409,7 +334,7 @@ export class UserService {
         .where('username', '=', input.username)
         .executeTakeFirst();
       if (taken) {
-        throw UE.usernameTaken({ username: input.username });
+        throw UserErrors.usernameTaken({ username: input.username });
       }
       await trx.insertInto('users').values(row).execute();
       if (roleIds.length) {
@@ -452,7 +377,7 @@ export class UserService {
       await this.requireDepartment(input.departmentId);
     }
     if (input.status === 'disabled' && id === auth.actorId) {
-      throw UE.cannotDeleteSelf();
+      throw UserErrors.cannotDeleteSelf();
     }
     const now = this.ctx.clock.iso();
     await this.ctx.db.transaction().execute(async (trx) => {
@@ -516,13 +441,13 @@ export class UserService {
       .select((eb) => eb.fn.countAll<number>().as('n'))
       .executeTakeFirst();
     if (Number(total?.n ?? 0) > 0 && Number(admins?.n ?? 0) === 0) {
-      throw UE.lastAdmin();
+      throw UserErrors.lastAdmin();
     }
   }
 
   async deleteUser(auth: AuthContext, id: string): Promise<void> {
     if (id === auth.actorId) {
-      throw UE.cannotDeleteSelf();
+      throw UserErrors.cannotDeleteSelf();
     }
     const before = await this.loadScopedUser(auth, id);
     await this.ctx.db.transaction().execute(async (trx) => {
@@ -623,7 +548,7 @@ export class UserService {
   async getRole(auth: AuthContext, id: string): Promise<RoleView> {
     const role = await this.ctx.db.selectFrom('roles').selectAll().where('id', '=', id).executeTakeFirst();
     if (!role || (isCustomer(auth) && role.user_type !== 'customer')) {
-      throw UE.roleNotFound();
+      throw UserErrors.roleNotFound();
     }
     const [withPerms] = await repo.withPermissions(this.ctx.db, [role]);
     return this.roleView(withPerms as RoleWithPermissions);
@@ -633,7 +558,9 @@ export class UserService {
     const known = new Set(this.permissions.list().map((i) => i.code));
     for (const p of perms) {
       if (!isPermissionPattern(p) || (!p.endsWith('*') && !known.has(p))) {
-        throw errors.invalid([{ field: 'permissions', reason: R.unknownPermission, params: { value: p } }]);
+        throw errors.invalid([
+          { field: 'permissions', reason: UserReasons.unknownPermission, params: { value: p } },
+        ]);
       }
     }
   }
@@ -657,7 +584,7 @@ export class UserService {
       input.userType === 'customer' ? 'tenant' : input.dataScope === 'tenant' ? 'all' : input.dataScope;
     await this.ctx.db.transaction().execute(async (trx) => {
       if (await trx.selectFrom('roles').select('id').where('code', '=', input.code).executeTakeFirst()) {
-        throw UE.roleCodeTaken({ code: input.code });
+        throw UserErrors.roleCodeTaken({ code: input.code });
       }
       const row = {
         id,
@@ -702,7 +629,7 @@ export class UserService {
   ): Promise<RoleView> {
     const before = await this.getRole(auth, id);
     if (before.isBuiltin && (input.permissions !== undefined || input.dataScope !== undefined)) {
-      throw UE.roleBuiltin();
+      throw UserErrors.roleBuiltin();
     }
     if (input.permissions) {
       this.checkPermissionList(input.permissions);
@@ -747,7 +674,7 @@ export class UserService {
   async deleteRole(auth: AuthContext, id: string): Promise<void> {
     const before = await this.getRole(auth, id);
     if (before.isBuiltin) {
-      throw UE.roleBuiltin();
+      throw UserErrors.roleBuiltin();
     }
     await this.ctx.db.transaction().execute(async (trx) => {
       const used = await trx
@@ -756,7 +683,7 @@ export class UserService {
         .where('role_id', '=', id)
         .executeTakeFirst();
       if (Number(used?.n ?? 0) > 0) {
-        throw UE.roleInUse({ count: Number(used?.n) });
+        throw UserErrors.roleInUse({ count: Number(used?.n) });
       }
       await trx.deleteFrom('roles').where('id', '=', id).execute();
       await this.audit.recordChange(trx, auth, {
@@ -799,7 +726,7 @@ export class UserService {
   async getDepartment(id: string): Promise<DepartmentView> {
     const d = await this.ctx.db.selectFrom('departments').selectAll().where('id', '=', id).executeTakeFirst();
     if (!d) {
-      throw UE.departmentNotFound();
+      throw UserErrors.departmentNotFound();
     }
     return this.deptView(d);
   }
@@ -842,7 +769,7 @@ export class UserService {
       await this.requireDepartment(input.parentId, 'parentId');
       const descendants = await repo.departmentDescendants(this.ctx.db, id);
       if (descendants.includes(input.parentId)) {
-        throw errors.invalid([{ field: 'parentId', reason: R.departmentCycle }]);
+        throw errors.invalid([{ field: 'parentId', reason: UserReasons.departmentCycle }]);
       }
     }
     const now = this.ctx.clock.iso();
@@ -883,7 +810,10 @@ export class UserService {
         .where('department_id', '=', id)
         .executeTakeFirst();
       if (Number(children?.n ?? 0) > 0 || Number(users?.n ?? 0) > 0) {
-        throw UE.departmentNotEmpty({ children: Number(children?.n ?? 0), users: Number(users?.n ?? 0) });
+        throw UserErrors.departmentNotEmpty({
+          children: Number(children?.n ?? 0),
+          users: Number(users?.n ?? 0),
+        });
       }
       await trx.deleteFrom('departments').where('id', '=', id).execute();
       await this.audit.recordChange(trx, auth, {
@@ -899,7 +829,7 @@ export class UserService {
   async assertUserInScope(auth: AuthContext, userId: string): Promise<void> {
     const u = await repo.userById(this.ctx.db, userId);
     if (!u) {
-      throw UE.userNotFound();
+      throw UserErrors.userNotFound();
     }
     assertTenant(auth, u.enterprise_id, 'USER_NOT_FOUND');
   }

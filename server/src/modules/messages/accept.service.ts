@@ -6,19 +6,21 @@ import { createHash } from 'node:crypto';
 import type { Transaction } from 'kysely';
 import type { AppContext } from '../../context.js';
 import type { Database } from '../../platform/db/schema.js';
-import { AppError, defineError, defineReason, errors } from '../../platform/http/errors.js';
+import { AppError, errors } from '../../platform/http/errors.js';
 import { translate, type Locale } from '../../platform/i18n/i18n.js';
 import { MemoryRateLimiter } from '../../platform/http/rate-limit.js';
 import { newId } from '../../platform/ids.js';
 import { wallClock, zonedToUtc } from '../../platform/time-zones.js';
 import { Batcher } from '../../delivery/batcher.js';
 import type { QueuePriority } from '../../platform/queue/queue.js';
-import type { SendingContext } from '../customers/sending-accounts.service.js';
-import type { Customers } from '../customers/customers.module.js';
-import type { RoutingService } from '../routing/routing.service.js';
-import type { BillingServices } from '../billing/billing.module.js';
-import type { Charge } from '../billing/ledger.service.js';
-import { describeSenderRule, validateSmsSender } from '../customers/sender-rules.js';
+import {
+  type SendingContext,
+  type Customers,
+  describeSenderRule,
+  validateSmsSender,
+} from '../customers/index.js';
+import type { RoutingService } from '../routing/index.js';
+import type { BillingServices, Charge } from '../billing/index.js';
 import { checkSmsText, parseEmailRecipient, parsePhoneRecipient } from './validation.js';
 import type {
   AcceptHooks,
@@ -34,114 +36,7 @@ import type { MessagesTable } from './messages.tables.js';
 import type { Requeue, WorkIntake } from '../../delivery/ports.js';
 import type { LifecycleService } from './lifecycle.service.js';
 import type { MessageRepository } from './messages.repository.js';
-
-export const ME = {
-  accountNotFound: defineError(
-    'SENDING_ACCOUNT_NOT_FOUND',
-    404,
-    'Sending account not found',
-    '发送账号不存在',
-  ),
-  accountSuspended: defineError(
-    'ACCOUNT_SUSPENDED',
-    403,
-    'This sending account or its enterprise is suspended',
-    '该发送账号或其企业已被停用',
-  ),
-  backlogFull: defineError(
-    'BACKLOG_FULL',
-    503,
-    'The delivery backlog is full; retry in {retryAfter} s',
-    '投递积压已满，请 {retryAfter} 秒后重试',
-  ),
-  throttled: defineError(
-    'THROTTLED',
-    429,
-    'This sending account is over its rate of {tps} messages per second; retry in {retryAfter} s',
-    '该发送账号超过每秒 {tps} 条的速率限制，请 {retryAfter} 秒后重试',
-  ),
-  idempotencyReused: defineError(
-    'IDEMPOTENCY_KEY_REUSED',
-    409,
-    'This Idempotency-Key was used with a different request',
-    '该 Idempotency-Key 已用于另一个不同的请求',
-  ),
-  messageNotFound: defineError('MESSAGE_NOT_FOUND', 404, 'Message not found', '消息不存在'),
-  notCancelable: defineError(
-    'MESSAGE_NOT_CANCELABLE',
-    409,
-    'A message in state {status} can no longer be canceled',
-    '状态为 {status} 的消息已无法取消',
-  ),
-  // Codes of per-item rejections (the text a single send answers with).
-  dailyLimit: defineError(
-    'DAILY_LIMIT_EXCEEDED',
-    429,
-    'The daily limit of {limit} messages of this sending account is reached',
-    '该发送账号已达到每日 {limit} 条的发送上限',
-  ),
-  noRoute: defineError(
-    'NO_ROUTE',
-    422,
-    'No provider can take this message now ({detail})',
-    '当前没有可承接该消息的通道（{detail}）',
-  ),
-  channelNotAllowed: defineError(
-    'CHANNEL_NOT_ALLOWED',
-    422,
-    'This sending account may not send {channel} messages',
-    '该发送账号不允许发送 {channel} 消息',
-  ),
-  senderNotAllowed: defineError(
-    'SENDER_NOT_ALLOWED',
-    422,
-    'The sender {sender} is not approved for this enterprise',
-    '发送方 {sender} 未获批准用于该企业',
-  ),
-};
-
-export const MR = {
-  /** Defined by the platform's validation messages. */
-  required: 'required',
-  invalidDate: defineReason(
-    'invalid_date',
-    'is not a valid ISO-8601 date and time',
-    '不是有效的 ISO-8601 日期时间',
-  ),
-  sendAtTooFar: defineReason('send_at_too_far', 'may be at most 30 days ahead', '最多可提前 30 天'),
-  channelNotAllowed: defineReason(
-    'channel_not_allowed',
-    'is not allowed for this sending account',
-    '该发送账号不允许此渠道',
-  ),
-  senderNotApproved: defineReason(
-    'sender_not_approved',
-    'is not an approved sender of this enterprise',
-    '不是该企业已批准的发送方',
-  ),
-  noRoute: defineReason('no_route', 'has no provider that can take it now', '当前没有可承接的通道'),
-  noPrice: defineReason(
-    'no_price',
-    'has no price in the rate card of this account',
-    '在该账号的费率表中没有价格',
-  ),
-  insufficientBalance: defineReason(
-    'insufficient_balance',
-    'cannot be paid: the balance is not enough',
-    '余额不足，无法支付',
-  ),
-  quotaExceeded: defineReason(
-    'quota_exceeded',
-    'exceeds the quota of this sending account',
-    '超出该发送账号的配额',
-  ),
-  dailyLimit: defineReason(
-    'daily_limit_exceeded',
-    'exceeds the daily limit of this sending account',
-    '超出该发送账号的每日上限',
-  ),
-  senderRule: defineReason('invalid_sender', 'is not a valid sender: {detail}', '不是有效的发送方：{detail}'),
-};
+import { MessagesErrors as ME, MessagesReasons as MR } from './messages.errors.js';
 
 const MAX_SCHEDULE_MS = 30 * 86_400_000;
 const IDEMPOTENCY_TTL_MS = 24 * 3_600_000;

@@ -8,7 +8,6 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, type TestApp } from '../../../test/helpers/app.js';
 import { setupMessaging, type Messaging } from '../../../test/helpers/messaging.js';
 import { systemAuth } from '../../platform/auth/auth-context.js';
-import { customersServices } from '../customers/customers.module.js';
 
 interface Received {
   headers: http.IncomingHttpHeaders;
@@ -34,7 +33,7 @@ beforeAll(async () => {
   app = await createTestApp();
   m = await setupMessaging(app, { smscOptions: { receiptDelayMs: 5 } });
   const { port } = receiver.address() as AddressInfo;
-  await customersServices(app.ctx).sendingAccounts.update(systemAuth('test'), m.tenant.sendingAccountId, {
+  await app.services.customers.sendingAccounts.update(systemAuth('test'), m.tenant.sendingAccountId, {
     statusCallbackUrl: `http://127.0.0.1:${port}/status`,
   });
 });
@@ -63,8 +62,7 @@ describe('MS-8 status callbacks from a real send', () => {
     }
     expect(mine().map((x) => x.body.data.status)).toEqual(['sent', 'delivered']);
 
-    const secret = (await customersServices(app.ctx).sendingContext(m.tenant.sendingAccountId))
-      ?.callbackSecret;
+    const secret = (await app.services.customers.sendingContext(m.tenant.sendingAccountId))?.callbackSecret;
     for (const { r } of mine()) {
       const ts = r.headers['x-pigeon-timestamp'] as string;
       expect(r.headers['x-pigeon-signature']).toBe(

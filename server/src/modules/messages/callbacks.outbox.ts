@@ -5,28 +5,14 @@ import type { Transaction } from 'kysely';
 import type { Clock } from '../../platform/clock.js';
 import type { Database } from '../../platform/db/schema.js';
 import { newId } from '../../platform/ids.js';
-import type { SendingContext } from '../customers/sending-accounts.service.js';
+import type { SendingContext } from '../customers/index.js';
 import type { Executor } from './messages.repository.js';
 import type { StatusChange } from './lifecycle.effects.js';
 import { FINAL_STATUSES } from './messages.tables.js';
 import type { CallbackEvent, CallbacksTable } from './callbacks.tables.js';
 import type { CallbackRepository } from './callbacks.repository.js';
+import type { MessageInboundEvent } from './inbox.service.js';
 import './callbacks.tables.js';
-
-/** Raised by the inbox (MS-6) for every stored inbound message. */
-export const MESSAGE_INBOUND_EVENT = 'message.inbound';
-
-export interface MessageInboundEvent {
-  inboundId: string;
-  /** null when the message matched no enterprise/account (nothing to call back). */
-  enterpriseId: string | null;
-  sendingAccountId: string | null;
-  from: string;
-  to: string;
-  text: string;
-  receivedAt: string;
-  classification: string;
-}
 
 /** How long a callback is retried before it is dead-lettered. */
 export const CALLBACK_RETRY_WINDOW_MS = 24 * 60 * 60 * 1000;
@@ -39,13 +25,12 @@ interface Pending {
 }
 
 export class CallbackOutbox {
-  /** Called after rows are written (the dispatcher delivers them without waiting for its tick). */
-  onWritten: () => void = () => undefined;
-
   constructor(
     private readonly clock: Clock,
     private readonly repo: CallbackRepository,
     private readonly sendingContext: (accountId: string, ex: Executor) => Promise<SendingContext | null>,
+    /** Called after rows are written (the dispatcher delivers them without waiting for its tick). */
+    private readonly onWritten: () => void,
   ) {}
 
   /** The lifecycle's in-transaction writer: status callbacks for `sent` and every final state. */

@@ -5,9 +5,9 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import { CursorPageOf, EnvelopeOf, cursorPaged, ok } from '../../platform/http/envelope.js';
 import { IdParams } from '../../platform/http/schemas.js';
-import { authOf } from '../identity/identity.routes.js';
+import { authOf } from '../../platform/auth/guard.js';
 import type { CallbackService } from './callbacks.service.js';
-import type { SendingAccountService } from '../customers/sending-accounts.service.js';
+import type { SendingAccountService } from '../customers/index.js';
 import * as S from './callbacks.schemas.js';
 
 async function optionalBody(request: FastifyRequest): Promise<void> {

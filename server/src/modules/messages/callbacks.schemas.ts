@@ -1,7 +1,6 @@
 // Request and response schemas of customer callbacks (MS-8), and their error codes.
 import { Type, type Static } from 'typebox';
 import { Nullable, Timestamp, Uuid } from '../../platform/http/schemas.js';
-import { defineError } from '../../platform/http/errors.js';
 import { MAX_CURSOR_SIZE } from '../../platform/http/pagination.js';
 
 export const CallbackStatusSchema = Type.Union([
@@ -65,13 +64,3 @@ export const CallbackSecretSchema = Type.Object({
   sendingAccountId: Uuid,
   secret: Type.String({ description: 'Key of the HMAC-SHA256 signature over `${timestamp}.${body}`' }),
 });
-
-export const CBE = {
-  notFound: defineError('CALLBACK_NOT_FOUND', 404, 'Callback not found', '回调不存在'),
-  inFlight: defineError(
-    'CALLBACK_IN_FLIGHT',
-    409,
-    'The callback is being delivered right now; try again in a moment',
-    '该回调正在投递中，请稍后再试',
-  ),
-};

@@ -7,13 +7,9 @@ import type { CursorPagination } from '../../platform/http/envelope.js';
 import { cursorPage, decodeCursor } from '../../platform/http/pagination.js';
 import type { CallbackAttemptsTable, CallbacksTable } from './callbacks.tables.js';
 import { CALLBACK_RETRY_WINDOW_MS } from './callbacks.outbox.js';
-import {
-  CBE,
-  type CallbackAttemptView,
-  type CallbackListInput,
-  type CallbackView,
-} from './callbacks.schemas.js';
+import { type CallbackAttemptView, type CallbackListInput, type CallbackView } from './callbacks.schemas.js';
 import './callbacks.tables.js';
+import { CallbackErrors } from './messages.errors.js';
 
 export function callbackView(r: CallbacksTable): CallbackView {
   return {
@@ -59,7 +55,7 @@ export class CallbackService {
   async load(auth: AuthContext, id: string): Promise<CallbacksTable> {
     const row = await this.ctx.db.selectFrom('callbacks').selectAll().where('id', '=', id).executeTakeFirst();
     if (!row) {
-      throw CBE.notFound();
+      throw CallbackErrors.notFound();
     }
     assertTenant(auth, row.enterprise_id, 'CALLBACK_NOT_FOUND');
     return row;
@@ -120,7 +116,7 @@ export class CallbackService {
   async resend(auth: AuthContext, id: string): Promise<CallbackView> {
     const before = await this.load(auth, id);
     if (before.claim_token !== null) {
-      throw CBE.inFlight();
+      throw CallbackErrors.inFlight();
     }
     const now = this.ctx.clock.iso();
     const after: CallbacksTable = {
@@ -143,7 +139,7 @@ export class CallbackService {
         .where('claim_token', 'is', null)
         .executeTakeFirst();
       if (Number(res.numUpdatedRows) !== 1) {
-        throw CBE.inFlight();
+        throw CallbackErrors.inFlight();
       }
       await this.audit.recordChange(trx, auth, {
         entityType: 'callback',

@@ -11,13 +11,10 @@ import { login, signInAdmin, type SignedIn } from '../../../test/helpers/identit
 import { createTenant, type Tenant } from '../../../test/helpers/tenants.js';
 import { FakeClock } from '../../platform/clock.js';
 import { newId } from '../../platform/ids.js';
-import { identityServices } from '../identity/identity.module.js';
 import type { StatusChange } from './lifecycle.effects.js';
-import { messagesServices } from './messages.module.js';
 import type { MessageStatus } from './messages.tables.js';
-import type { MessageInboundEvent } from './callbacks.outbox.js';
+import type { MessageInboundEvent } from './inbox.service.js';
 import { backoffDelay, DEFAULT_BACKOFF } from './callbacks.dispatcher.js';
-import { registerTemplatesAndCallbacks, templatesAndCallbacks } from './templates-callbacks.js';
 
 interface Body<T> {
   code: number | string;
@@ -137,7 +134,7 @@ async function setUrls(tenant: Tenant, urls: { statusCallbackUrl?: string; inbou
   expect(res.status).toBe(200);
 }
 
-const tc = () => templatesAndCallbacks(app.ctx);
+const tc = () => app.services.messages;
 
 beforeAll(async () => {
   receiver = http.createServer((req, res) => {
@@ -158,18 +155,13 @@ beforeAll(async () => {
   base = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}`;
 
   app = await createTestApp({ clock, config: { callbackTimeoutMs: 500 } });
-  try {
-    templatesAndCallbacks(app.ctx);
-  } catch {
-    registerTemplatesAndCallbacks(app, app.ctx, messagesServices(app.ctx));
-  }
   await app.ready();
   admin = await signInAdmin(app);
   a = await createTenant(app);
   b = await createTenant(app);
 });
 afterAll(async () => {
-  await identityServices(app.ctx).auth.flushKeyUsage();
+  await app.services.identity.auth.flushKeyUsage();
   await app.close();
   receiver.closeAllConnections();
   await new Promise<void>((resolve) => receiver.close(() => resolve()));

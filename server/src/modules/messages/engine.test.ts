@@ -12,8 +12,6 @@ import {
 import { signInAdmin, type SignedIn } from '../../../test/helpers/identity.js';
 import { systemAuth } from '../../platform/auth/auth-context.js';
 import { FakeClock } from '../../platform/clock.js';
-import { routingServices } from '../routing/routing.module.js';
-import { messagesServices } from './messages.module.js';
 
 const cleanups: Array<() => Promise<void>> = [];
 
@@ -48,7 +46,7 @@ describe('DL-3 retries and failover', () => {
     });
     cleanups.push(() => m.smsc.stop());
     const brokenId = await createSmppProvider(app, broken.port, {}, { maxSubmitAttempts: 1 });
-    await routingServices(app.ctx).create(systemAuth('test'), {
+    await app.services.routing.create(systemAuth('test'), {
       name: 'failover first',
       priority: 1,
       channel: 'sms',
@@ -87,7 +85,7 @@ describe('DL-3 retries and failover', () => {
       refunded: true,
     });
     expect(done.deliveryAttempts).toHaveLength(1);
-    await messagesServices(app.ctx).engine.idle();
+    await app.services.messages.engine.idle();
     expect(await balance(app, m.tenant.enterpriseId)).toBe(before);
   });
 
@@ -144,7 +142,7 @@ describe('MS-3 validity, schedules and cancel', () => {
     await queueAction('resume');
     const done = await m.waitFinal(res.json.data.id);
     expect(done).toMatchObject({ status: 'expired', errorCode: 'VALIDITY_EXPIRED', refunded: true });
-    await messagesServices(app.ctx).engine.idle();
+    await app.services.messages.engine.idle();
     expect(await balance(app, m.tenant.enterpriseId)).toBe(before);
   });
 

@@ -8,7 +8,6 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { AppContext } from '../../context.js';
 import { CursorPageOf, EnvelopeOf, cursorPaged, ok } from '../../platform/http/envelope.js';
-import { defineError } from '../../platform/http/errors.js';
 import { Done, IdParams } from '../../platform/http/schemas.js';
 import {
   DEFAULT_INBOUND_MAPPING,
@@ -16,31 +15,11 @@ import {
   parseHttpInbound,
   type HttpInboundMapping,
 } from '../../delivery/connectors/http/http-connector.js';
-import { authOf } from '../identity/identity.routes.js';
-import { providersServices } from '../providers/providers.module.js';
+import { authOf } from '../../platform/auth/guard.js';
+import type { ProviderRegistry } from '../providers/index.js';
 import type { InboxService } from './inbox.service.js';
 import * as S from './inbox.schemas.js';
-
-const HE = {
-  unknownProvider: defineError(
-    'HOOK_PROVIDER_NOT_FOUND',
-    404,
-    'No HTTP provider with callbacks enabled has this id',
-    '没有启用回调的该 HTTP 服务商',
-  ),
-  badToken: defineError(
-    'HOOK_TOKEN_INVALID',
-    401,
-    'The callback token is missing or wrong',
-    '回调令牌缺失或错误',
-  ),
-  notLive: defineError(
-    'HOOK_PROVIDER_NOT_LIVE',
-    503,
-    'The provider has no live connector in this process; send the callback again later',
-    '该服务商在本进程中没有运行中的连接器，请稍后重发回调',
-  ),
-};
+import { ProviderHookErrors } from './messages.errors.js';
 
 /** The secret variable of an HTTP provider that callbacks must present. */
 export const CALLBACK_TOKEN_VARIABLE = 'callbackToken';
@@ -57,7 +36,13 @@ const CallbackBody = Type.Unknown({
     "unless the provider's settings give an `inbound` mapping; receipts: the provider's `receipt` mapping.",
 });
 
-export function registerInboxRoutes(app: FastifyInstance, ctx: AppContext, inbox: InboxService): void {
+export function registerInboxRoutes(
+  app: FastifyInstance,
+  ctx: AppContext,
+  inbox: InboxService,
+  /** Live connectors by provider id (the providers module's registry). */
+  connectors: Pick<ProviderRegistry, 'get'>,
+): void {
   const r = app.withTypeProvider<TypeBoxTypeProvider>();
   const tags = ['messages'];
 
@@ -139,12 +124,12 @@ export function registerInboxRoutes(app: FastifyInstance, ctx: AppContext, inbox
     const secrets = (settings?.secretVariables ?? {}) as Record<string, unknown>;
     const expected = secrets[CALLBACK_TOKEN_VARIABLE];
     if (!settings || typeof expected !== 'string' || expected === '') {
-      throw HE.unknownProvider();
+      throw ProviderHookErrors.unknownProvider();
     }
     const header = request.headers['x-pigeon-token'];
     const given = token ?? (Array.isArray(header) ? header[0] : header);
     if (given === undefined || !sameSecret(given, expected)) {
-      throw HE.badToken();
+      throw ProviderHookErrors.badToken();
     }
     return settings;
   }
@@ -177,7 +162,7 @@ export function registerInboxRoutes(app: FastifyInstance, ctx: AppContext, inbox
         const { providerId } = request.params;
         const settings = await authorizedProvider(request, providerId, request.query.token);
         request.auditTarget = providerId;
-        const connector = providersServices(ctx).registry.get(providerId);
+        const connector = connectors.get(providerId);
         if (connector instanceof HttpConnector) {
           // Through the connector, so every inbound handler on it sees the message.
           return ok({ accepted: await connector.acceptInboundCallback(request.body) });
@@ -209,9 +194,9 @@ export function registerInboxRoutes(app: FastifyInstance, ctx: AppContext, inbox
         const { providerId } = request.params;
         await authorizedProvider(request, providerId, request.query.token);
         request.auditTarget = providerId;
-        const connector = providersServices(ctx).registry.get(providerId);
+        const connector = connectors.get(providerId);
         if (!(connector instanceof HttpConnector)) {
-          throw HE.notLive({ retryAfter: 30 });
+          throw ProviderHookErrors.notLive({ retryAfter: 30 });
         }
         return ok({ accepted: await connector.acceptReceiptCallback(request.body) });
       },

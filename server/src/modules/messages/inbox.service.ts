@@ -12,11 +12,11 @@ import {
   tenantForWrite,
   type AuthContext,
 } from '../../platform/auth/auth-context.js';
-import { defineError, defineReason, errors } from '../../platform/http/errors.js';
+import { errors } from '../../platform/http/errors.js';
 import { cursorPage, decodeCursor } from '../../platform/http/pagination.js';
 import { newId } from '../../platform/ids.js';
 import type { InboundMessage } from '../../delivery/connectors/types.js';
-import { CR } from '../customers/customers.errors.js';
+import { CustomersReasons } from '../customers/index.js';
 import type { InboundClassification, InboundMessagesTable, InboxKeywordsTable } from './inbox.tables.js';
 import type {
   CreateInboxKeywordInput,
@@ -24,8 +24,9 @@ import type {
   InboxKeywordView,
   InboxListInput,
 } from './inbox.schemas.js';
-import { firstWord, normalizeKeyword, ONE_WORD, type OptOutKeywordService } from './suppression.keywords.js';
+import { firstWord, normalizeKeyword, type OptOutKeywordService } from './suppression.keywords.js';
 import { normalizeNumber, type SuppressionService } from './suppression.service.js';
+import { InboxErrors, InboxReasons, OptOutKeywordReasons } from './messages.errors.js';
 
 /** Raised after commit for every stored inbound message (MS-8 forwards it to the account). */
 export const MESSAGE_INBOUND_EVENT = 'message.inbound';
@@ -40,24 +41,6 @@ export interface MessageInboundEvent {
   receivedAt: string;
   classification: InboundClassification;
 }
-
-const IE = {
-  keywordNotFound: defineError('INBOX_KEYWORD_NOT_FOUND', 404, 'Keyword not found', '关键词不存在'),
-  keywordTaken: defineError(
-    'INBOX_KEYWORD_TAKEN',
-    409,
-    'This keyword is already claimed',
-    '该关键词已被占用',
-  ),
-};
-const IR = {
-  optOutKeyword: defineReason('keyword_is_opt_out', 'is an opt-out or opt-in keyword', '是退订或订阅关键词'),
-  accountMismatch: defineReason(
-    'sending_account_not_in_enterprise',
-    'is not a sending account of this enterprise',
-    '不是该企业的发送账号',
-  ),
-};
 
 const DAY_MS = 86_400_000;
 
@@ -341,7 +324,7 @@ export class InboxService {
   async createKeyword(auth: AuthContext, input: CreateInboxKeywordInput): Promise<InboxKeywordView> {
     const enterpriseId = tenantForWrite(auth, input.enterpriseId);
     if (!enterpriseId) {
-      throw errors.invalid([{ field: 'enterpriseId', reason: CR.enterpriseRequired }]);
+      throw errors.invalid([{ field: 'enterpriseId', reason: CustomersReasons.enterpriseRequired }]);
     }
     const ent = await this.ctx.db
       .selectFrom('enterprises')
@@ -349,14 +332,14 @@ export class InboxService {
       .where('id', '=', enterpriseId)
       .executeTakeFirst();
     if (!ent) {
-      throw errors.invalid([{ field: 'enterpriseId', reason: CR.enterpriseMissing }]);
+      throw errors.invalid([{ field: 'enterpriseId', reason: CustomersReasons.enterpriseMissing }]);
     }
     const keyword = normalizeKeyword(input.keyword);
     if (!keyword || firstWord(keyword) !== keyword) {
-      throw errors.invalid([{ field: 'keyword', reason: ONE_WORD }]);
+      throw errors.invalid([{ field: 'keyword', reason: OptOutKeywordReasons.oneWord }]);
     }
     if (await this.optOutKeywords.match(keyword)) {
-      throw errors.invalid([{ field: 'keyword', reason: IR.optOutKeyword }]);
+      throw errors.invalid([{ field: 'keyword', reason: InboxReasons.optOutKeyword }]);
     }
     if (input.sendingAccountId) {
       const acct = await this.ctx.db
@@ -365,7 +348,7 @@ export class InboxService {
         .where('id', '=', input.sendingAccountId)
         .executeTakeFirst();
       if (acct?.enterprise_id !== enterpriseId) {
-        throw errors.invalid([{ field: 'sendingAccountId', reason: IR.accountMismatch }]);
+        throw errors.invalid([{ field: 'sendingAccountId', reason: InboxReasons.accountMismatch }]);
       }
     }
     const row: InboxKeywordsTable = {
@@ -382,7 +365,7 @@ export class InboxService {
         .where('keyword', '=', keyword)
         .executeTakeFirst();
       if (taken) {
-        throw IE.keywordTaken();
+        throw InboxErrors.keywordTaken();
       }
       await trx.insertInto('inbox_keywords').values(row).execute();
       await this.audit.recordChange(trx, auth, {
@@ -403,7 +386,7 @@ export class InboxService {
       .where('id', '=', id)
       .executeTakeFirst();
     if (!before) {
-      throw IE.keywordNotFound();
+      throw InboxErrors.keywordNotFound();
     }
     assertTenant(auth, before.enterprise_id, 'INBOX_KEYWORD_NOT_FOUND');
     await this.ctx.db.transaction().execute(async (trx) => {

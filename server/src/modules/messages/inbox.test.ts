@@ -14,12 +14,8 @@ import { SmscSimulator, waitFor } from '../../simulators/index.js';
 import { systemAuth } from '../../platform/auth/auth-context.js';
 import type { PigeonEvent } from '../../platform/events/bus.js';
 import { newId } from '../../platform/ids.js';
-import { customersServices } from '../customers/customers.module.js';
-import { identityServices } from '../identity/identity.module.js';
-import { providersServices } from '../providers/providers.module.js';
 import type { DeliveryReceipt } from '../../delivery/connectors/types.js';
 import { parseHttpInbound } from '../../delivery/connectors/http/http-connector.js';
-import { inboxServices } from './inbox-optout.js';
 import type { InboundView } from './inbox.schemas.js';
 import type { MessageInboundEvent } from './inbox.service.js';
 import type { ValidItem } from './messages.contract.js';
@@ -50,7 +46,7 @@ async function api<T>(
 }
 
 async function addSender(enterpriseId: string, value: string): Promise<void> {
-  await customersServices(app.ctx).senders.create(systemAuth('test'), {
+  await app.services.customers.senders.create(systemAuth('test'), {
     enterpriseId,
     channel: 'sms',
     value,
@@ -131,7 +127,7 @@ function checkItem(to: string, channel: 'sms' | 'email' = 'sms'): ValidItem {
 }
 
 async function checkSuppressed(enterpriseId: string, to: string) {
-  const ctx = await customersServices(app.ctx).sendingContext(
+  const ctx = await app.services.customers.sendingContext(
     (
       await app.ctx.db
         .selectFrom('sending_accounts')
@@ -143,7 +139,7 @@ async function checkSuppressed(enterpriseId: string, to: string) {
   if (!ctx) {
     throw new Error('no sending context');
   }
-  const [rejection] = await inboxServices(app.ctx).suppressions.check([checkItem(to)], ctx);
+  const [rejection] = await app.services.messages.suppressions.check([checkItem(to)], ctx);
   return rejection ?? null;
 }
 
@@ -407,7 +403,7 @@ describe('MS-6 inbox API', () => {
     expect(own.json.data.length).toBeGreaterThan(0);
     expect(own.json.data.every((m) => m.enterpriseId === tenant.enterpriseId)).toBe(true);
 
-    const keys = identityServices(app.ctx).apiKeys;
+    const keys = app.services.identity.apiKeys;
     const reader = await keys.create(systemAuth('test'), {
       name: 'reader',
       ownerType: 'sending_account',
@@ -451,7 +447,7 @@ describe('MS-6 HTTP provider callbacks', () => {
     });
     expect(created.status, created.body).toBe(200);
     providerId = created.json.data.id;
-    await waitFor(() => providersServices(app.ctx).registry.get(providerId) !== undefined, {
+    await waitFor(() => app.services.providers.registry.get(providerId) !== undefined, {
       timeoutMs: 5000,
     });
   });
@@ -500,7 +496,7 @@ describe('MS-6 HTTP provider callbacks', () => {
   });
 
   it("hands receipt callbacks to the connector's receipt handlers", async () => {
-    const connector = providersServices(app.ctx).registry.get(providerId);
+    const connector = app.services.providers.registry.get(providerId);
     const receipts: DeliveryReceipt[] = [];
     const off = connector?.onReceipt((r) => {
       receipts.push(r);
@@ -522,7 +518,7 @@ describe('MS-6 HTTP provider callbacks', () => {
   it('stores inbound posted while the provider has no live connector (disabled, or an API-only process)', async () => {
     const res = await api('PATCH', `/api/v1/providers/${providerId}`, { enabled: false });
     expect(res.status, res.body).toBe(200);
-    expect(providersServices(app.ctx).registry.get(providerId)).toBeUndefined();
+    expect(app.services.providers.registry.get(providerId)).toBeUndefined();
     const posted = await app.inject({
       method: 'POST',
       url: `/api/v1/hooks/providers/${providerId}/inbound?token=${TOKEN}`,

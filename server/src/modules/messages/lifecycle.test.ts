@@ -7,7 +7,6 @@ import { createTestApp, type TestApp } from '../../../test/helpers/app.js';
 import { setupMessaging, SMS_PRICE, type Messaging } from '../../../test/helpers/messaging.js';
 import { FakeClock } from '../../platform/clock.js';
 import type { DeliveryReceipt } from '../../delivery/connectors/types.js';
-import { messagesServices } from './messages.module.js';
 
 const cleanups: Array<() => Promise<void> | void> = [];
 afterAll(async () => {
@@ -82,7 +81,7 @@ describe('DL-6 receipt timeout', () => {
     expect(res.status).toBe(201);
     await waitStatus(app, res.json.data.id, 'sent');
     clock.advance(3_500_000);
-    await messagesServices(app.ctx).lifecycle.endOverdue();
+    await app.services.messages.lifecycle.endOverdue();
     expect(await statusOf(app, res.json.data.id)).toBe('sent');
     clock.advance(200_000);
     const done = await m.waitFinal(res.json.data.id);
@@ -103,7 +102,7 @@ describe('DL-6 receipt timeout', () => {
     clock.advance(300_000 + 11 * 60_000);
     const done = await m.waitFinal(res.json.data.id);
     expect(done).toMatchObject({ status: 'expired', errorCode: 'NO_RECEIPT', refunded: true });
-    await messagesServices(app.ctx).engine.idle();
+    await app.services.messages.engine.idle();
     expect(await balance(app, m.tenant.enterpriseId)).toBe(before);
   });
 });
@@ -117,20 +116,20 @@ describe('MS-4 receipts in any order, and partly delivered messages', () => {
     m = await setupMessaging(app);
     cleanups.push(() => m.smsc.stop());
     // The queue stays paused: these tests drive the lifecycle the way the engine would.
-    messagesServices(app.ctx).engine.pause(m.providerId);
+    app.services.messages.engine.pause(m.providerId);
   });
 
   async function leased(text: string): Promise<string> {
     const res = await m.send({ channel: 'sms', to: '+447400123311', text });
     expect(res.status).toBe(201);
-    const work = await messagesServices(app.ctx).lifecycle.lease(m.providerId, [res.json.data.id]);
+    const work = await app.services.messages.lifecycle.lease(m.providerId, [res.json.data.id]);
     expect(work.map((w) => w.id)).toEqual([res.json.data.id]);
     expect(await statusOf(app, res.json.data.id)).toBe('sending');
     return res.json.data.id;
   }
 
   it('stores a receipt that arrives before its submit result and applies it when the result lands', async () => {
-    const { lifecycle } = messagesServices(app.ctx);
+    const { lifecycle } = app.services.messages;
     const id = await leased('receipt first');
     const pmid = `early-${id}`;
     await lifecycle.record(
@@ -168,7 +167,7 @@ describe('MS-4 receipts in any order, and partly delivered messages', () => {
   });
 
   it('ignores a duplicate receipt and a late one after the final state', async () => {
-    const { lifecycle } = messagesServices(app.ctx);
+    const { lifecycle } = app.services.messages;
     const id = await leased('duplicates');
     const pmid = `dup-${id}`;
     const t = Date.now();
@@ -201,7 +200,7 @@ describe('MS-4 receipts in any order, and partly delivered messages', () => {
   });
 
   it('refunds the parts of a long SMS that were not delivered (partially_delivered)', async () => {
-    const { lifecycle } = messagesServices(app.ctx);
+    const { lifecycle } = app.services.messages;
     const before = await balance(app, m.tenant.enterpriseId);
     const id = await leased('x'.repeat(400));
     const row = await app.ctx.db

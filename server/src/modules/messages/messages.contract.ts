@@ -1,6 +1,6 @@
 // What other modules (SMPP server, templates, opt-out, callbacks, stats, demo) use of the
 // messages module: the accept call, its hooks, and the events it raises after commit.
-import type { SendingContext } from '../customers/sending-accounts.service.js';
+import type { SendingContext } from '../customers/index.js';
 import type { Locale } from '../../platform/i18n/i18n.js';
 import type { MessagePriority, MessageSource, MessageStatus } from './messages.tables.js';
 import type { QueuePriority } from '../../platform/queue/queue.js';

@@ -5,7 +5,7 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { CursorPageOf, EnvelopeOf, cursorPaged, ok, requestLocale } from '../../platform/http/envelope.js';
 import { IdParams } from '../../platform/http/schemas.js';
-import { authOf } from '../identity/identity.routes.js';
+import { authOf } from '../../platform/auth/guard.js';
 import type { AppContext } from '../../context.js';
 import type { DeliveryEngine } from '../../delivery/engine.js';
 import type { MessageService } from './messages.service.js';

@@ -11,14 +11,12 @@ import { errors } from '../../platform/http/errors.js';
 import { cursorPage, decodeCursor } from '../../platform/http/pagination.js';
 import type { CursorPagination } from '../../platform/http/envelope.js';
 import type { Locale } from '../../platform/i18n/i18n.js';
-import type { BillingServices } from '../billing/billing.module.js';
-import type { Customers } from '../customers/customers.module.js';
-import type { RoutingService } from '../routing/routing.service.js';
+import type { BillingServices } from '../billing/index.js';
+import type { Customers } from '../customers/index.js';
+import type { RoutingService } from '../routing/index.js';
 import { describeText } from '../../lib/sms/index.js';
 import {
   AcceptService,
-  ME,
-  MR,
   NO_COUNTRY,
   rejectionError,
   requestHash,
@@ -30,6 +28,7 @@ import type { MessageRepository, OutboxScope } from './messages.repository.js';
 import type { LifecycleService } from './lifecycle.service.js';
 import type { OutboxQuery } from './messages.schemas.js';
 import { checkSmsText, parseEmailRecipient, parsePhoneRecipient } from './validation.js';
+import { MessagesErrors as ME, MessagesReasons as MR } from './messages.errors.js';
 
 export interface MessageView {
   id: string;

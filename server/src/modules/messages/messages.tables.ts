@@ -1,6 +1,6 @@
 // Table types of the messages module (see migrations/20261123_1400_messages.ts).
 import type { Flag } from '../../platform/db/schema.js';
-import type { Channel } from '../customers/customers.tables.js';
+import type { Channel } from '../customers/index.js';
 
 /**
  * MS-3: the lifecycle (transitions.ts says which may follow which). `accepted` = stored, waiting

@@ -25,8 +25,6 @@ interface BatchJson {
   }>;
 }
 type Page = Envelope<MessageJson[]>;
-import { billingServices } from '../billing/billing.module.js';
-import { messagesServices } from './messages.module.js';
 import type { SmscSimulator } from '../../simulators/smsc-simulator.js';
 
 let app: TestApp;
@@ -138,11 +136,11 @@ describe('MS-4 undelivered receipts and refunds', () => {
     expect(res.status).toBe(201);
     const done = await bad.waitFinal(res.json.data.id);
     expect(done.status).toBe('undelivered');
-    await messagesServices(app.ctx).engine.idle();
+    await app.services.messages.engine.idle();
     expect(done.refunded).toBe(true);
     expect(await ledgerCount(done.id, 'refund')).toBe(1);
     expect(await balance(bad.tenant.enterpriseId)).toBe(before);
-    const check = await billingServices(app.ctx).checkLedger(bad.tenant.enterpriseId);
+    const check = await app.services.billing.checkLedger(bad.tenant.enterpriseId);
     expect(check.consistent).toBe(true);
   });
 

@@ -4,24 +4,11 @@
 import type { AppContext } from '../../context.js';
 import type { AuditLog } from '../../platform/audit/audit.js';
 import { isCustomer, type AuthContext } from '../../platform/auth/auth-context.js';
-import { defineError, defineReason, errors } from '../../platform/http/errors.js';
+import { errors } from '../../platform/http/errors.js';
 import { newId } from '../../platform/ids.js';
 import type { OptOutAction, OptOutKeywordsTable } from './inbox.tables.js';
 import type { CreateOptOutKeywordInput, OptOutKeywordView } from './suppression.schemas.js';
-
-const KE = {
-  notFound: defineError('OPTOUT_KEYWORD_NOT_FOUND', 404, 'Keyword not found', '关键词不存在'),
-  exists: defineError('OPTOUT_KEYWORD_EXISTS', 409, 'This keyword already exists', '该关键词已存在'),
-  staffOnly: defineError(
-    'OPTOUT_KEYWORDS_STAFF_ONLY',
-    403,
-    'Only platform staff may change the opt-out keywords',
-    '只有平台人员可以修改退订关键词',
-  ),
-};
-
-/** A keyword is one word: what `firstWord` of an inbound text can equal. */
-export const ONE_WORD = defineReason('keyword_one_word', 'must be a single word', '必须是一个词');
+import { OptOutKeywordErrors, OptOutKeywordReasons } from './messages.errors.js';
 
 /** How long a process trusts its copy of the keywords (other nodes may change them). */
 const CACHE_MS = 60_000;
@@ -80,11 +67,11 @@ export class OptOutKeywordService {
 
   async create(auth: AuthContext, input: CreateOptOutKeywordInput): Promise<OptOutKeywordView> {
     if (isCustomer(auth)) {
-      throw KE.staffOnly();
+      throw OptOutKeywordErrors.staffOnly();
     }
     const keyword = normalizeKeyword(input.keyword);
     if (!keyword || firstWord(keyword) !== keyword) {
-      throw errors.invalid([{ field: 'keyword', reason: ONE_WORD }]);
+      throw errors.invalid([{ field: 'keyword', reason: OptOutKeywordReasons.oneWord }]);
     }
     const row: OptOutKeywordsTable = {
       id: newId(),
@@ -100,7 +87,7 @@ export class OptOutKeywordService {
         .where('keyword', '=', keyword)
         .executeTakeFirst();
       if (exists) {
-        throw KE.exists();
+        throw OptOutKeywordErrors.exists();
       }
       await trx.insertInto('optout_keywords').values(row).execute();
       await this.audit.recordChange(trx, auth, {
@@ -116,7 +103,7 @@ export class OptOutKeywordService {
 
   async delete(auth: AuthContext, id: string): Promise<void> {
     if (isCustomer(auth)) {
-      throw KE.staffOnly();
+      throw OptOutKeywordErrors.staffOnly();
     }
     const before = await this.ctx.db
       .selectFrom('optout_keywords')
@@ -124,7 +111,7 @@ export class OptOutKeywordService {
       .where('id', '=', id)
       .executeTakeFirst();
     if (!before) {
-      throw KE.notFound();
+      throw OptOutKeywordErrors.notFound();
     }
     await this.ctx.db.transaction().execute(async (trx) => {
       await trx.deleteFrom('optout_keywords').where('id', '=', id).execute();

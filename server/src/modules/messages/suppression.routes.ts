@@ -5,7 +5,7 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { EnvelopeOf, PageOf, ok, paged } from '../../platform/http/envelope.js';
 import { csvStream } from '../../platform/http/csv.js';
 import { Done, IdParams } from '../../platform/http/schemas.js';
-import { authOf } from '../identity/identity.routes.js';
+import { authOf } from '../../platform/auth/guard.js';
 import type { SuppressionService } from './suppression.service.js';
 import type { OptOutKeywordService } from './suppression.keywords.js';
 import type { SuppressionView } from './suppression.schemas.js';

@@ -12,14 +12,13 @@ import {
   type AuthContext,
 } from '../../platform/auth/auth-context.js';
 import type { Database } from '../../platform/db/schema.js';
-import { defineError, defineReason, errors } from '../../platform/http/errors.js';
+import { errors } from '../../platform/http/errors.js';
 import type { Pagination } from '../../platform/http/envelope.js';
 import { fetchPage } from '../../platform/http/pagination.js';
 import { translate, type Locale } from '../../platform/i18n/i18n.js';
 import { newId } from '../../platform/ids.js';
-import { parseCsv } from '../billing/money.js';
-import { CR } from '../customers/customers.errors.js';
-import type { SendingContext } from '../customers/sending-accounts.service.js';
+import { parseCsv } from '../../platform/http/csv.js';
+import { CustomersReasons, type SendingContext } from '../customers/index.js';
 import type { Rejection, ValidItem } from './messages.contract.js';
 import type { SuppressionsTable } from './inbox.tables.js';
 import { parsePhoneNumberFromString } from 'libphonenumber-js/max';
@@ -29,57 +28,7 @@ import type {
   SuppressionListInput,
   SuppressionView,
 } from './suppression.schemas.js';
-
-export const SE = {
-  notFound: defineError('SUPPRESSION_NOT_FOUND', 404, 'Suppressed number not found', '退订号码不存在'),
-  exists: defineError(
-    'SUPPRESSION_EXISTS',
-    409,
-    'This number is already on the suppression list',
-    '该号码已在退订名单中',
-  ),
-  optedOut: defineError(
-    'RECIPIENT_OPTED_OUT',
-    422,
-    'The recipient has opted out of messages from this enterprise',
-    '接收方已退订该企业的短信',
-  ),
-};
-
-export const SR = {
-  // Same text as the send path's reason of that name (validation.ts): one meaning, one text.
-  invalidNumber: defineReason(
-    'invalid_number',
-    'is not a valid phone number in international format (E.164, e.g. +447912345678)',
-    '不是有效的国际格式手机号码（E.164，例如 +8613800138000）',
-  ),
-  optedOut: defineReason(
-    'recipient_opted_out',
-    'has opted out of messages from this enterprise',
-    '已退订该企业的短信',
-  ),
-  badHeader: defineReason(
-    'suppression_csv_header',
-    'the first line must be the header "number" or "number,reason"',
-    '第一行必须是表头 "number" 或 "number,reason"',
-  ),
-  badColumns: defineReason(
-    'suppression_csv_columns',
-    'must have the columns number,reason',
-    '列必须为 number,reason',
-  ),
-  duplicateRow: defineReason(
-    'suppression_csv_duplicate',
-    'repeats the number of line {line}',
-    '与第 {line} 行号码重复',
-  ),
-  empty: defineReason('suppression_csv_empty', 'holds no numbers', '没有号码'),
-  tooLong: defineReason(
-    'suppression_reason_too_long',
-    'is longer than {max} characters',
-    '超过 {max} 个字符',
-  ),
-};
+import { SuppressionErrors, SuppressionReasons } from './messages.errors.js';
 
 const MAX_REASON = 500;
 /** Bound parameters per `in (...)` list: well under SQLite's and PostgreSQL's limits. */
@@ -131,7 +80,7 @@ export class SuppressionService {
   private async enterpriseFor(auth: AuthContext, requested: string | undefined): Promise<string> {
     const enterpriseId = tenantForWrite(auth, requested);
     if (!enterpriseId) {
-      throw errors.invalid([{ field: 'enterpriseId', reason: CR.enterpriseRequired }]);
+      throw errors.invalid([{ field: 'enterpriseId', reason: CustomersReasons.enterpriseRequired }]);
     }
     const ent = await this.ctx.db
       .selectFrom('enterprises')
@@ -139,7 +88,7 @@ export class SuppressionService {
       .where('id', '=', enterpriseId)
       .executeTakeFirst();
     if (!ent) {
-      throw errors.invalid([{ field: 'enterpriseId', reason: CR.enterpriseMissing }]);
+      throw errors.invalid([{ field: 'enterpriseId', reason: CustomersReasons.enterpriseMissing }]);
     }
     return ent.id;
   }
@@ -173,7 +122,7 @@ export class SuppressionService {
     const enterpriseId = await this.enterpriseFor(auth, input.enterpriseId);
     const number = normalizeNumber(input.number);
     if (!number) {
-      throw errors.invalid([{ field: 'number', reason: SR.invalidNumber }]);
+      throw errors.invalid([{ field: 'number', reason: SuppressionReasons.invalidNumber }]);
     }
     const reason = (input.reason ?? '').trim();
     const row: SuppressionsTable = {
@@ -194,7 +143,7 @@ export class SuppressionService {
         .where('number', '=', number)
         .executeTakeFirst();
       if (exists) {
-        throw SE.exists();
+        throw SuppressionErrors.exists();
       }
       this.hasAny.delete(row.enterprise_id);
       await trx.insertInto('suppressions').values(row).execute();
@@ -217,7 +166,7 @@ export class SuppressionService {
       .where('id', '=', id)
       .executeTakeFirst();
     if (!before) {
-      throw SE.notFound();
+      throw SuppressionErrors.notFound();
     }
     assertTenant(auth, before.enterprise_id, 'SUPPRESSION_NOT_FOUND');
     await this.ctx.db.transaction().execute(async (trx) => {
@@ -246,7 +195,7 @@ export class SuppressionService {
     const header = rows[0];
     const columns = header?.cells.map((c) => c.trim().toLowerCase()).join(',');
     if (!header || (columns !== 'number' && columns !== 'number,reason')) {
-      throw errors.invalid([{ field: `line ${header?.line ?? 1}`, reason: SR.badHeader }]);
+      throw errors.invalid([{ field: `line ${header?.line ?? 1}`, reason: SuppressionReasons.badHeader }]);
     }
     const width = header.cells.length;
     const problems: Array<{ field: string; reason: string; params?: Record<string, unknown> }> = [];
@@ -255,7 +204,7 @@ export class SuppressionService {
       const field = `line ${r.line}`;
       if (r.cells.length > width || (r.cells.length === 1 && r.cells[0]?.trim() === '')) {
         if (r.cells.length > width) {
-          problems.push({ field, reason: SR.badColumns });
+          problems.push({ field, reason: SuppressionReasons.badColumns });
         }
         continue;
       }
@@ -263,16 +212,16 @@ export class SuppressionService {
       const number = normalizeNumber((r.cells[0] ?? '').trim().replace(/^'/, ''));
       const reason = (r.cells[1] ?? '').trim();
       if (!number) {
-        problems.push({ field, reason: SR.invalidNumber });
+        problems.push({ field, reason: SuppressionReasons.invalidNumber });
         continue;
       }
       if (reason.length > MAX_REASON) {
-        problems.push({ field, reason: SR.tooLong, params: { max: MAX_REASON } });
+        problems.push({ field, reason: SuppressionReasons.tooLong, params: { max: MAX_REASON } });
         continue;
       }
       const first = parsed.get(number);
       if (first) {
-        problems.push({ field, reason: SR.duplicateRow, params: { line: first.line } });
+        problems.push({ field, reason: SuppressionReasons.duplicateRow, params: { line: first.line } });
         continue;
       }
       parsed.set(number, { reason, line: r.line });
@@ -281,7 +230,7 @@ export class SuppressionService {
       throw errors.invalid(problems.slice(0, 100));
     }
     if (parsed.size === 0) {
-      throw errors.invalid([{ field: 'csv', reason: SR.empty }]);
+      throw errors.invalid([{ field: 'csv', reason: SuppressionReasons.empty }]);
     }
     const now = this.ctx.clock.iso();
     let imported = 0;
@@ -411,7 +360,7 @@ export class SuppressionService {
         ? {
             code: 'RECIPIENT_OPTED_OUT',
             field: 'to',
-            reason: SR.optedOut,
+            reason: SuppressionReasons.optedOut,
             message: translate('RECIPIENT_OPTED_OUT', locale),
           }
         : null,

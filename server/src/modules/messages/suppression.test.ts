@@ -4,9 +4,6 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, type TestApp } from '../../../test/helpers/app.js';
 import { signInAdmin, type SignedIn } from '../../../test/helpers/identity.js';
 import { createTenant, type Tenant } from '../../../test/helpers/tenants.js';
-import { customersServices } from '../customers/customers.module.js';
-import { inboxServices } from './inbox-optout.js';
-import { messagesServices } from './messages.module.js';
 import type { ValidItem } from './messages.contract.js';
 import type { SuppressionView } from './suppression.schemas.js';
 
@@ -217,11 +214,11 @@ describe('MS-7 suppression list API', () => {
 
 describe('MS-7 the accept path check', () => {
   it('is registered on the messages hooks and rejects SMS to a suppressed number with recipient_opted_out', async () => {
-    const { suppressions } = inboxServices(app.ctx);
-    expect(messagesServices(app.ctx).hooks.check).toContain(suppressions.check);
+    const { suppressions } = app.services.messages;
+    expect(app.services.messages.hooks.check).toContain(suppressions.check);
     await api('POST', '/api/v1/suppressions', { number: '+447977000001' }, a.admin.headers);
-    const ctxA = await customersServices(app.ctx).sendingContext(a.sendingAccountId);
-    const ctxB = await customersServices(app.ctx).sendingContext(b.sendingAccountId);
+    const ctxA = await app.services.customers.sendingContext(a.sendingAccountId);
+    const ctxB = await app.services.customers.sendingContext(b.sendingAccountId);
     if (!ctxA || !ctxB) {
       throw new Error('no sending context');
     }
@@ -242,8 +239,8 @@ describe('MS-7 the accept path check', () => {
   });
 
   it('asks the database once per batch (after learning whether the list is empty)', async () => {
-    const { suppressions } = inboxServices(app.ctx);
-    const ctxA = await customersServices(app.ctx).sendingContext(a.sendingAccountId);
+    const { suppressions } = app.services.messages;
+    const ctxA = await app.services.customers.sendingContext(a.sendingAccountId);
     if (!ctxA) {
       throw new Error('no sending context');
     }

@@ -1,7 +1,6 @@
 // Request and response schemas of message templates (MS-9), and their error codes and reasons.
 import { Type, type Static } from 'typebox';
 import { Nullable, Timestamp, Uuid } from '../../platform/http/schemas.js';
-import { defineError, defineReason } from '../../platform/http/errors.js';
 
 export const TemplateStatusSchema = Type.Union([
   Type.Literal('draft'),
@@ -144,65 +143,3 @@ export const TemplatePreviewSchema = Type.Object({
   variables: Type.Array(Type.String(), { description: 'Variables the text uses' }),
 });
 export type TemplatePreview = Static<typeof TemplatePreviewSchema>;
-
-export const TE = {
-  /** The accept path's rejection of a templated item (the field names the variable at fault). */
-  invalid: defineError(
-    'TEMPLATE_INVALID',
-    422,
-    'The template cannot be used for this message',
-    '该模板不能用于此消息',
-  ),
-  notFound: defineError('TEMPLATE_NOT_FOUND', 404, 'Template not found', '模板不存在'),
-  readOnly: defineError(
-    'TEMPLATE_READ_ONLY',
-    403,
-    'Predefined templates cannot be changed by customers; copy it into a template of your own',
-    '预置模板不可由客户修改，请复制为自己的模板',
-  ),
-  nameTaken: defineError(
-    'TEMPLATE_NAME_TAKEN',
-    409,
-    'A template with this name already exists',
-    '已存在同名模板',
-  ),
-  badStatus: defineError(
-    'TEMPLATE_BAD_STATUS',
-    409,
-    'The template is {status}; this action is not possible now',
-    '模板当前状态为 {status}，不能执行此操作',
-  ),
-  reviewByStaff: defineError(
-    'TEMPLATE_REVIEW_STAFF_ONLY',
-    403,
-    'Templates are approved or rejected by platform staff',
-    '模板由平台人员审核',
-  ),
-};
-
-export const TR = {
-  missingVariable: defineReason('missing_variable', 'The variable {name} is missing', '缺少变量 {name}'),
-  notFound: defineReason('template_not_found', 'No such template for this account', '该账号没有此模板'),
-  notApproved: defineReason(
-    'template_not_approved',
-    'The template is not approved (status {status})',
-    '模板未通过审核（状态 {status}）',
-  ),
-  channelMismatch: defineReason(
-    'template_channel_mismatch',
-    'The template is for {channel}',
-    '该模板用于 {channel} 渠道',
-  ),
-  syntax: defineReason('template_syntax', 'Template error: {detail}', '模板错误：{detail}'),
-  renderFailed: defineReason(
-    'template_render_failed',
-    'The template could not be rendered: {detail}',
-    '模板渲染失败：{detail}',
-  ),
-  duplicateLanguage: defineReason(
-    'duplicate_language',
-    'This language has another variant already',
-    '该语言已有其他版本',
-  ),
-  enterpriseMissing: defineReason('template_enterprise_missing', 'No such enterprise', '企业不存在'),
-};

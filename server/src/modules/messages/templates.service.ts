@@ -17,7 +17,7 @@ import { likeEscaped } from '../../platform/db/dialects.js';
 import { translate } from '../../platform/i18n/i18n.js';
 import { newId } from '../../platform/ids.js';
 import { describeText } from '../../lib/sms/index.js';
-import type { SendingContext } from '../customers/sending-accounts.service.js';
+import type { SendingContext } from '../customers/index.js';
 import type { Rejection, SendItem } from './messages.contract.js';
 import type {
   TemplateStatus,
@@ -34,8 +34,6 @@ import {
   type CompiledVariant,
 } from './templates.render.js';
 import {
-  TE,
-  TR,
   type CreateTemplateInput,
   type PreviewDraftInput,
   type PreviewTemplateInput,
@@ -45,6 +43,7 @@ import {
   type UpdateTemplateInput,
 } from './templates.schemas.js';
 import './templates.tables.js';
+import { TemplateErrors, TemplateReasons } from './messages.errors.js';
 
 /** How long the prepare hook trusts a loaded template (edits in this process drop it at once). */
 const CACHE_TTL_MS = 10_000;
@@ -92,7 +91,7 @@ function checkVariants(
   variants.forEach((v, i) => {
     const lang = v.language.toLowerCase();
     if (seen.has(lang)) {
-      fields.push({ field: `variants.${i}.language`, reason: TR.duplicateLanguage });
+      fields.push({ field: `variants.${i}.language`, reason: TemplateReasons.duplicateLanguage });
     }
     seen.add(lang);
     if (channel === 'email' && !v.subject?.trim()) {
@@ -104,7 +103,11 @@ function checkVariants(
       if (!(err instanceof TemplateSyntaxError)) {
         throw err;
       }
-      fields.push({ field: `variants.${i}.${err.part}`, reason: TR.syntax, params: { detail: err.message } });
+      fields.push({
+        field: `variants.${i}.${err.part}`,
+        reason: TemplateReasons.syntax,
+        params: { detail: err.message },
+      });
     }
   });
   if (fields.length > 0) {
@@ -152,7 +155,7 @@ export class TemplateService {
   async load(auth: AuthContext, id: string): Promise<TemplatesTable> {
     const row = await this.ctx.db.selectFrom('templates').selectAll().where('id', '=', id).executeTakeFirst();
     if (!row) {
-      throw TE.notFound();
+      throw TemplateErrors.notFound();
     }
     if (row.enterprise_id !== null) {
       assertTenant(auth, row.enterprise_id, 'TEMPLATE_NOT_FOUND');
@@ -202,7 +205,7 @@ export class TemplateService {
   /** Customers may not change system templates (staff may). */
   private assertWritable(auth: AuthContext, row: TemplatesTable): void {
     if (row.enterprise_id === null && isCustomer(auth)) {
-      throw TE.readOnly();
+      throw TemplateErrors.readOnly();
     }
   }
 
@@ -216,7 +219,7 @@ export class TemplateService {
       q = q.where('id', '!=', exceptId);
     }
     if (await q.executeTakeFirst()) {
-      throw TE.nameTaken();
+      throw TemplateErrors.nameTaken();
     }
   }
 
@@ -230,7 +233,7 @@ export class TemplateService {
         .where('id', '=', enterpriseId)
         .executeTakeFirst();
       if (!ent) {
-        throw errors.invalid([{ field: 'enterpriseId', reason: TR.enterpriseMissing }]);
+        throw errors.invalid([{ field: 'enterpriseId', reason: TemplateReasons.enterpriseMissing }]);
       }
     }
     const variants = cleanVariants(input.channel, input.variants);
@@ -353,7 +356,7 @@ export class TemplateService {
     const before = await this.load(auth, id);
     this.assertWritable(auth, before);
     if (before.status !== 'draft' && before.status !== 'rejected') {
-      throw TE.badStatus({ status: before.status });
+      throw TemplateErrors.badStatus({ status: before.status });
     }
     return this.setStatus(auth, before, 'pending_review', { note: null, reviewed: false });
   }
@@ -367,10 +370,10 @@ export class TemplateService {
   ): Promise<TemplateView> {
     const before = await this.load(auth, id);
     if (isCustomer(auth)) {
-      throw TE.reviewByStaff();
+      throw TemplateErrors.reviewByStaff();
     }
     if (before.status === decision) {
-      throw TE.badStatus({ status: before.status });
+      throw TemplateErrors.badStatus({ status: before.status });
     }
     return this.setStatus(auth, before, decision, { note: note ?? null, reviewed: true });
   }
@@ -447,7 +450,9 @@ export class TemplateService {
       });
     } catch (err) {
       if (err instanceof TemplateSyntaxError) {
-        throw errors.invalid([{ field: err.part, reason: TR.syntax, params: { detail: err.message } }]);
+        throw errors.invalid([
+          { field: err.part, reason: TemplateReasons.syntax, params: { detail: err.message } },
+        ]);
       }
       throw err;
     }
@@ -467,7 +472,7 @@ export class TemplateService {
         throw errors.invalid([
           {
             field: `variables.${result.variable}`,
-            reason: TR.missingVariable,
+            reason: TemplateReasons.missingVariable,
             params: { name: result.variable },
           },
         ]);
@@ -475,7 +480,7 @@ export class TemplateService {
       throw errors.invalid([
         {
           field: fieldPrefix ? `${fieldPrefix}.body` : 'body',
-          reason: TR.renderFailed,
+          reason: TemplateReasons.renderFailed,
           params: { detail: result.message },
         },
       ]);
@@ -534,22 +539,24 @@ export class TemplateService {
     });
     const template = UUID.test(item.templateId) ? await this.cached(item.templateId) : null;
     if (!template || (template.enterpriseId !== null && template.enterpriseId !== account.enterprise.id)) {
-      return reject('templateId', TR.notFound);
+      return reject('templateId', TemplateReasons.notFound);
     }
     if (template.status !== 'approved') {
-      return reject('templateId', TR.notApproved, { status: template.status });
+      return reject('templateId', TemplateReasons.notApproved, { status: template.status });
     }
     if (template.channel !== item.channel) {
-      return reject('templateId', TR.channelMismatch, { channel: template.channel });
+      return reject('templateId', TemplateReasons.channelMismatch, { channel: template.channel });
     }
     const variables = item.variables ?? {};
     const variant = chooseVariant(template.variants, variables.language);
     const result = await renderVariant(variant, variables);
     if (!result.ok) {
       if (result.reason === 'missing_variable') {
-        return reject(`variables.${result.variable}`, TR.missingVariable, { name: result.variable });
+        return reject(`variables.${result.variable}`, TemplateReasons.missingVariable, {
+          name: result.variable,
+        });
       }
-      return reject('templateId', TR.renderFailed, { detail: result.message });
+      return reject('templateId', TemplateReasons.renderFailed, { detail: result.message });
     }
     const out: SendItem = { ...item, text: result.text };
     if (result.subject !== null) {

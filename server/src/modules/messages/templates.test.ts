@@ -4,11 +4,7 @@ import { createTestApp, type TestApp } from '../../../test/helpers/app.js';
 import { signInAdmin, type SignedIn } from '../../../test/helpers/identity.js';
 import { createTenant, type Tenant } from '../../../test/helpers/tenants.js';
 import { setupMessaging } from '../../../test/helpers/messaging.js';
-import { identityServices } from '../identity/identity.module.js';
-import { customersServices } from '../customers/customers.module.js';
-import { messagesServices } from './messages.module.js';
 import type { Rejection, SendItem } from './messages.contract.js';
-import { registerTemplatesAndCallbacks, templatesAndCallbacks } from './templates-callbacks.js';
 import { chooseVariant, compileVariant, renderVariant } from './templates.render.js';
 
 interface Body<T> {
@@ -55,12 +51,12 @@ async function call<T = Record<string, unknown>>(
 
 /** Runs the accept path's prepare hooks in order, as the accept service does. */
 async function prepare(item: SendItem, accountId: string): Promise<SendItem | Rejection> {
-  const account = await customersServices(app.ctx).sendingContext(accountId);
+  const account = await app.services.customers.sendingContext(accountId);
   if (!account) {
     throw new Error('no sending context');
   }
   let current: SendItem | Rejection = item;
-  for (const hook of messagesServices(app.ctx).hooks.prepare) {
+  for (const hook of app.services.messages.hooks.prepare) {
     current = await hook(current, account);
     if ('code' in current) {
       break;
@@ -93,19 +89,13 @@ async function createApproved(
 
 beforeAll(async () => {
   app = await createTestApp();
-  // The messages module calls this itself once wired; register here when it does not yet.
-  try {
-    templatesAndCallbacks(app.ctx);
-  } catch {
-    registerTemplatesAndCallbacks(app, app.ctx, messagesServices(app.ctx));
-  }
   await app.ready();
   admin = await signInAdmin(app);
   a = await createTenant(app);
   b = await createTenant(app);
 });
 afterAll(async () => {
-  await identityServices(app.ctx).auth.flushKeyUsage();
+  await app.services.identity.auth.flushKeyUsage();
   await app.close();
 });
 

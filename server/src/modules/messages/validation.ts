@@ -3,28 +3,8 @@
 // parts — counted, never truncated). Pure functions: the send path calls them per item and
 // turns a failed check into a per-item rejection with a stable reason code.
 import { parsePhoneNumberFromString, type NumberType } from 'libphonenumber-js/max';
-import { defineReason } from '../../platform/http/errors.js';
 import { describeText, type TextDescription } from '../../lib/sms/index.js';
-
-export const REASONS = {
-  invalidNumber: defineReason(
-    'invalid_number',
-    'is not a valid phone number in international format (E.164, e.g. +447912345678)',
-    '不是有效的国际格式手机号码（E.164，例如 +8613800138000）',
-  ),
-  countryNotAllowed: defineReason(
-    'country_not_allowed',
-    'is in {country}, which this sending account may not send to',
-    '属于 {country}，该发送账号不允许发送到此国家/地区',
-  ),
-  invalidEmail: defineReason('invalid_email', 'must be an e-mail address', '必须是电子邮件地址'),
-  emptyText: defineReason('empty_text', 'must not be empty', '不能为空'),
-  tooManyParts: defineReason(
-    'too_many_parts',
-    'needs {segments} SMS parts ({encoding}); this account allows at most {max}',
-    '需要 {segments} 条短信分段（{encoding}），该账号最多允许 {max} 段',
-  ),
-};
+import { ValidationReasons } from './messages.errors.js';
 
 export interface PhoneRecipient {
   /** E.164 with the leading "+". */
@@ -70,14 +50,14 @@ export function parsePhoneRecipient(
   const cleaned = raw.trim().replace(/[\s().-]/g, '');
   const intl = cleaned.startsWith('00') ? `+${cleaned.slice(2)}` : cleaned;
   if (!/^\+\d{6,15}$/.test(intl)) {
-    return { ok: false, reason: REASONS.invalidNumber };
+    return { ok: false, reason: ValidationReasons.invalidNumber };
   }
   const parsed = parseInternational(intl);
   if (!parsed) {
-    return { ok: false, reason: REASONS.invalidNumber };
+    return { ok: false, reason: ValidationReasons.invalidNumber };
   }
   if (allowedCountries.length > 0 && !allowedCountries.includes(parsed.country)) {
-    return { ok: false, reason: REASONS.countryNotAllowed, params: { country: parsed.country } };
+    return { ok: false, reason: ValidationReasons.countryNotAllowed, params: { country: parsed.country } };
   }
   return { ok: true, value: parsed };
 }
@@ -90,7 +70,7 @@ export function parseEmailRecipient(raw: string): Check<string> {
   const address = raw.trim();
   const [local = ''] = address.split('@');
   if (!EMAIL.test(address) || local.startsWith('.') || local.endsWith('.') || local.includes('..')) {
-    return { ok: false, reason: REASONS.invalidEmail };
+    return { ok: false, reason: ValidationReasons.invalidEmail };
   }
   const at = address.lastIndexOf('@');
   return { ok: true, value: `${address.slice(0, at)}@${address.slice(at + 1).toLowerCase()}` };
@@ -99,13 +79,13 @@ export function parseEmailRecipient(raw: string): Check<string> {
 /** Describes SMS content and refuses a text needing more parts than the account allows. */
 export function checkSmsText(text: string, maxParts: number, smartEncoding = false): Check<TextDescription> {
   if (text.length === 0) {
-    return { ok: false, reason: REASONS.emptyText };
+    return { ok: false, reason: ValidationReasons.emptyText };
   }
   const d = describeText(text, { smartEncoding });
   if (d.segments > maxParts) {
     return {
       ok: false,
-      reason: REASONS.tooManyParts,
+      reason: ValidationReasons.tooManyParts,
       params: { segments: d.segments, encoding: d.encoding, max: maxParts },
     };
   }

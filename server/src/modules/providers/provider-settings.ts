@@ -4,9 +4,10 @@ import type { TSchema } from 'typebox';
 import { isTimeZone, wallClock, zonedToUtc } from '../../platform/time-zones.js';
 import { Value } from 'typebox/value';
 import type { ConnectorConfig } from '../../delivery/connectors/index.js';
-import { defineReason, errors } from '../../platform/http/errors.js';
+import { errors } from '../../platform/http/errors.js';
 import { HttpSettings, SmppSettings, SmtpSettings } from './providers.schemas.js';
 import type { ProviderChannel, ProvidersTable, ProviderType } from './providers.tables.js';
+import { ProviderSettingReasons } from './providers.errors.js';
 
 const SCHEMAS: Record<ProviderType, TSchema> = { smpp: SmppSettings, smtp: SmtpSettings, http: HttpSettings };
 
@@ -17,27 +18,19 @@ export const CHANNELS_OF_TYPE: Record<ProviderType, readonly ProviderChannel[]> 
   http: ['sms', 'email', 'webhook'],
 };
 
-const R = {
-  channelType: defineReason(
-    'channel_type_mismatch',
-    'a {type} provider cannot carry {channel}',
-    '{type} 类型的服务不能承载 {channel} 通道',
-  ),
-  passwordRequired: defineReason('password_required', 'is required', '必填'),
-  badTimeZone: defineReason('invalid_timezone', 'is not a known time zone', '不是有效的时区'),
-};
-
 export type Settings = Record<string, unknown>;
 
 export function assertChannelFits(type: ProviderType, channel: ProviderChannel): void {
   if (!CHANNELS_OF_TYPE[type].includes(channel)) {
-    throw errors.invalid([{ field: 'channel', reason: R.channelType, params: { type, channel } }]);
+    throw errors.invalid([
+      { field: 'channel', reason: ProviderSettingReasons.channelType, params: { type, channel } },
+    ]);
   }
 }
 
 export function assertTimeZone(tz: string): void {
   if (!isTimeZone(tz)) {
-    throw errors.invalid([{ field: 'quotaTimezone', reason: R.badTimeZone }]);
+    throw errors.invalid([{ field: 'quotaTimezone', reason: ProviderSettingReasons.badTimeZone }]);
   }
 }
 
@@ -75,7 +68,7 @@ export function validateSettings(type: ProviderType, settings: Settings): void {
     throw errors.invalid(fields.length > 0 ? fields : [{ field: 'settings', reason: 'invalid' }]);
   }
   if (type === 'smpp' && typeof settings.password !== 'string') {
-    throw errors.invalid([{ field: 'settings.password', reason: R.passwordRequired }]);
+    throw errors.invalid([{ field: 'settings.password', reason: ProviderSettingReasons.passwordRequired }]);
   }
 }
 

@@ -1,12 +1,10 @@
 // Providers (DL-1, DL-4, DL-5): provider records and costs, the registry of live connectors
-// with the freeze rule and health probes. Other modules reach it through `providersServices(ctx)`.
+// with the freeze rule and health probes. app.ts builds the services; this registers the
+// routes and, in processes that deliver, starts the connectors and probes.
 import type { FastifyInstance } from 'fastify';
 import type { AppContext } from '../../context.js';
-import type { Module } from '../index.js';
-import { identityServices } from '../identity/identity.module.js';
-import { routingServices } from '../routing/routing.module.js';
-import { DEFAULT_PROBE_INTERVAL_MS, ProviderRegistry } from './provider-registry.js';
-import { ProviderService } from './providers.service.js';
+import { DEFAULT_PROBE_INTERVAL_MS, type ProviderRegistry } from './provider-registry.js';
+import type { ProviderService } from './providers.service.js';
 import { registerProviderRoutes } from './providers.routes.js';
 import './providers.tables.js';
 
@@ -15,31 +13,16 @@ export interface Providers {
   registry: ProviderRegistry;
 }
 
-const registry = new WeakMap<AppContext, Providers>();
-
-/** The providers services of an app (for the delivery engine, routing and tests). */
-export function providersServices(ctx: AppContext): Providers {
-  const s = registry.get(ctx);
-  if (!s) {
-    throw new Error('providers module is not registered');
+export async function registerProvidersModule(
+  app: FastifyInstance,
+  ctx: AppContext,
+  { providers, registry }: Providers,
+): Promise<void> {
+  registerProviderRoutes(app, providers);
+  ctx.onClose.push(() => registry.close());
+  // Connectors and probes belong to processes that deliver; API-only processes only edit records.
+  if (ctx.config.role === 'all' || ctx.config.role === 'worker') {
+    await registry.syncAll();
+    registry.start(DEFAULT_PROBE_INTERVAL_MS);
   }
-  return s;
 }
-
-export const providersModule: Module = {
-  name: 'providers',
-  async register(app: FastifyInstance, ctx: AppContext) {
-    const live = new ProviderRegistry(ctx);
-    const providers = new ProviderService(ctx, identityServices(ctx).audit, live);
-    registry.set(ctx, { providers, registry: live });
-    registerProviderRoutes(app, providers);
-    // Routing reads provider states from the registry's cached snapshot (registered before us).
-    routingServices(ctx).providers = { states: () => live.snapshot() };
-    ctx.onClose.push(() => live.close());
-    // Connectors and probes belong to processes that deliver; API-only processes only edit records.
-    if (ctx.config.role === 'all' || ctx.config.role === 'worker') {
-      await live.syncAll();
-      live.start(DEFAULT_PROBE_INTERVAL_MS);
-    }
-  },
-};

@@ -6,7 +6,7 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { CursorPageOf, EnvelopeOf, PageOf, cursorPaged, ok, paged } from '../../platform/http/envelope.js';
 import { CursorQuery, PageQuery } from '../../platform/http/pagination.js';
 import { Done, IdParams } from '../../platform/http/schemas.js';
-import { authOf } from '../identity/identity.routes.js';
+import { authOf } from '../../platform/auth/guard.js';
 import type { ProviderService } from './providers.service.js';
 import * as S from './providers.schemas.js';
 

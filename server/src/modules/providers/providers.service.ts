@@ -8,7 +8,7 @@ import { createConnector, type OutboundMessage, type SubmitResult } from '../../
 import { likeEscaped } from '../../platform/db/dialects.js';
 import { flag } from '../../platform/db/schema.js';
 import type { CursorPagination, Pagination } from '../../platform/http/envelope.js';
-import { defineError, defineReason, errors } from '../../platform/http/errors.js';
+import { errors } from '../../platform/http/errors.js';
 import { cursorPage, decodeCursor, fetchPage } from '../../platform/http/pagination.js';
 import { newId } from '../../platform/ids.js';
 import { writeStatusLog, type ProviderRegistry, type StatusChange } from './provider-registry.js';
@@ -36,38 +36,7 @@ import type {
   TestSendResult,
 } from './providers.schemas.js';
 import type { ProviderCostsTable, ProvidersTable, ProviderStatusLogsTable } from './providers.tables.js';
-
-export const PE = {
-  notFound: defineError('PROVIDER_NOT_FOUND', 404, 'Provider not found', '发送服务不存在'),
-  nameTaken: defineError(
-    'PROVIDER_NAME_TAKEN',
-    409,
-    'A provider with this name already exists',
-    '同名发送服务已存在',
-  ),
-  notFrozen: defineError('PROVIDER_NOT_FROZEN', 409, 'The provider is not frozen', '该发送服务未被冻结'),
-  costNotFound: defineError('PROVIDER_COST_NOT_FOUND', 404, 'Provider cost not found', '发送服务成本不存在'),
-  costExists: defineError(
-    'PROVIDER_COST_EXISTS',
-    409,
-    'The provider already has a cost for this country',
-    '该发送服务已有此国家的成本',
-  ),
-};
-
-const R = {
-  smsNeedsText: defineReason('text_required', 'is required for an SMS provider', '短信服务必须填写'),
-  emailNeedsSubject: defineReason(
-    'subject_required',
-    'subject and body are required for an e-mail provider',
-    '邮件服务必须填写主题和正文',
-  ),
-  fromRequired: defineReason(
-    'from_required',
-    'is required: the provider has no default sender',
-    '必填：该服务未设置默认发送方',
-  ),
-};
+import { ProviderErrors, ProviderReasons } from './providers.errors.js';
 
 /** Connection time allowed to a temporary connector built for a test send. */
 const TEST_SEND_TIMEOUT_MS = 30_000;
@@ -137,7 +106,7 @@ export class ProviderService {
   private async load(id: string): Promise<ProvidersTable> {
     const row = await this.ctx.db.selectFrom('providers').selectAll().where('id', '=', id).executeTakeFirst();
     if (!row) {
-      throw PE.notFound();
+      throw ProviderErrors.notFound();
     }
     return row;
   }
@@ -148,7 +117,7 @@ export class ProviderService {
       q = q.where('id', '!=', exceptId);
     }
     if (await q.executeTakeFirst()) {
-      throw PE.nameTaken();
+      throw ProviderErrors.nameTaken();
     }
   }
 
@@ -353,7 +322,7 @@ export class ProviderService {
   async unfreeze(auth: AuthContext, id: string, reason: string): Promise<ProviderView> {
     const before = await this.load(id);
     if (before.is_frozen !== 1) {
-      throw PE.notFrozen();
+      throw ProviderErrors.notFrozen();
     }
     const after: ProvidersTable = {
       ...before,
@@ -401,7 +370,7 @@ export class ProviderService {
       .where('id', '=', id)
       .executeTakeFirst();
     if (!exists) {
-      throw PE.notFound();
+      throw ProviderErrors.notFound();
     }
     if (q.cursor) {
       const c = decodeCursor(q.cursor);
@@ -442,7 +411,7 @@ export class ProviderService {
       .where('country', '=', country)
       .executeTakeFirst();
     if (exists) {
-      throw PE.costExists();
+      throw ProviderErrors.costExists();
     }
     const now = this.ctx.clock.iso();
     const row: ProviderCostsTable = {
@@ -475,7 +444,7 @@ export class ProviderService {
       .where('provider_id', '=', id)
       .executeTakeFirst();
     if (!row) {
-      throw PE.costNotFound();
+      throw ProviderErrors.costNotFound();
     }
     return row;
   }
@@ -536,13 +505,13 @@ export class ProviderService {
     const row = await this.load(id);
     const from = input.from ?? defaultSenderOf(row);
     if (!from) {
-      throw errors.invalid([{ field: 'from', reason: R.fromRequired }]);
+      throw errors.invalid([{ field: 'from', reason: ProviderReasons.fromRequired }]);
     }
     const messageId = newId();
     let message: OutboundMessage;
     if (row.channel === 'email') {
       if (!input.subject || !(input.body ?? input.text)) {
-        throw errors.invalid([{ field: 'subject', reason: R.emailNeedsSubject }]);
+        throw errors.invalid([{ field: 'subject', reason: ProviderReasons.emailNeedsSubject }]);
       }
       message = {
         channel: 'email',
@@ -555,7 +524,7 @@ export class ProviderService {
     } else {
       const text = input.text ?? input.body;
       if (!text) {
-        throw errors.invalid([{ field: 'text', reason: R.smsNeedsText }]);
+        throw errors.invalid([{ field: 'text', reason: ProviderReasons.smsNeedsText }]);
       }
       message = { channel: 'sms', id: messageId, to: input.to, from, text };
     }

@@ -5,10 +5,8 @@ import net from 'node:net';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, type TestApp } from '../../../test/helpers/app.js';
 import { signInAdmin, userWithPermissions, type SignedIn } from '../../../test/helpers/identity.js';
-import { identityServices } from '../identity/identity.module.js';
 import { SmscSimulator, SmtpSink, waitFor } from '../../simulators/index.js';
 import type { PigeonEvent } from '../../platform/events/bus.js';
-import { providersServices } from './providers.module.js';
 import { FREEZE_AFTER_FAILURES } from './provider-registry.js';
 import { nextQuotaReset } from './provider-settings.js';
 import type { ProviderCostView, ProviderView, StatusLogView, TestSendResult } from './providers.schemas.js';
@@ -143,7 +141,7 @@ describe('DL-1 provider records', () => {
       .executeTakeFirstOrThrow();
     expect(JSON.parse(row.settings)).toMatchObject({ password: SMPP_PASSWORD, port: 2775 });
 
-    await identityServices(app.ctx).audit.flush();
+    await app.services.audit.flush();
     const changes = await app.ctx.db
       .selectFrom('data_change_logs')
       .selectAll()
@@ -234,7 +232,7 @@ describe('DL-1 provider records', () => {
       { cost: 9_000 },
     );
     expect(changed.json.data.cost).toBe(9_000);
-    const snapshot = await providersServices(app.ctx).registry.snapshot();
+    const snapshot = await app.services.providers.registry.snapshot();
     expect(snapshot.get(p.id)?.costByCountry.get('DE')).toBe(9_000);
     const list = await api<ProviderCostView[]>('GET', `/api/v1/providers/${p.id}/costs`);
     expect(list.json.data.map((c) => c.country)).toEqual(['DE']);
@@ -242,7 +240,7 @@ describe('DL-1 provider records', () => {
 
     expect((await api('DELETE', `/api/v1/providers/${p.id}`)).status).toBe(200);
     expect((await api('GET', `/api/v1/providers/${p.id}`)).status).toBe(404);
-    expect((await providersServices(app.ctx).registry.snapshot()).has(p.id)).toBe(false);
+    expect((await app.services.providers.registry.snapshot()).has(p.id)).toBe(false);
   });
 
   it('is for staff with the providers permission only', async () => {
@@ -261,7 +259,7 @@ describe('DL-1 provider records', () => {
 
 describe('DL-5 freeze after consecutive failures', () => {
   it(`freezes after ${FREEZE_AFTER_FAILURES} consecutive failures, logs it and raises provider.frozen`, async () => {
-    const { registry } = providersServices(app.ctx);
+    const { registry } = app.services.providers;
     const p = await createSmppProvider(await freePort());
     const frozen = collect('provider.frozen');
     for (let i = 0; i < FREEZE_AFTER_FAILURES - 1; i++) {
@@ -284,7 +282,7 @@ describe('DL-5 freeze after consecutive failures', () => {
   });
 
   it('does not freeze after 9 failures and a success, which resets the count', async () => {
-    const { registry } = providersServices(app.ctx);
+    const { registry } = app.services.providers;
     const p = await createSmppProvider(await freePort());
     // Results recorded without waiting still count in order.
     const pending: Promise<void>[] = [];
@@ -302,7 +300,7 @@ describe('DL-5 freeze after consecutive failures', () => {
   });
 
   it('puts a provider back in service when an operator unfreezes it with a reason', async () => {
-    const { registry } = providersServices(app.ctx);
+    const { registry } = app.services.providers;
     const p = await createSmppProvider(await freePort());
     for (let i = 0; i < FREEZE_AFTER_FAILURES; i++) {
       await registry.recordResult(p.id, false, 'ESME_RSYSERR');
@@ -352,7 +350,7 @@ describe('DL-5 freeze after consecutive failures', () => {
 
 describe('DL-4 health checks', () => {
   it('marks a provider healthy against a live SMSC, unhealthy when it stops, and recovered when it returns', async () => {
-    const { registry } = providersServices(app.ctx);
+    const { registry } = app.services.providers;
     const sim = await startSmsc();
     const port = sim.port;
     const p = await createSmppProvider(port, { enabled: true });
@@ -384,7 +382,7 @@ describe('DL-4 health checks', () => {
   });
 
   it('marks a provider whose port is closed unhealthy', async () => {
-    const { registry } = providersServices(app.ctx);
+    const { registry } = app.services.providers;
     const p = await createSmppProvider(await freePort(), { enabled: true });
     cleanups.push(() => disable(p.id));
     await registry.probeAll();
@@ -394,7 +392,7 @@ describe('DL-4 health checks', () => {
   });
 
   it('closes the connector of a disabled provider and stops probing it', async () => {
-    const { registry } = providersServices(app.ctx);
+    const { registry } = app.services.providers;
     const sim = await startSmsc();
     const p = await createSmppProvider(sim.port, { enabled: true });
     expect(registry.get(p.id)).toBeDefined();
@@ -537,7 +535,7 @@ describe('DL-1 daily quota', () => {
   });
 
   it('counts usage against the quota and resets it once the reset time has passed', async () => {
-    const { registry } = providersServices(app.ctx);
+    const { registry } = app.services.providers;
     const p = await createSmppProvider(await freePort(), { dailyQuota: 100 });
     await registry.useQuota(p.id, 40);
     expect((await registry.snapshot()).get(p.id)?.quotaLeft).toBe(60);

@@ -4,7 +4,7 @@ import type { FastifyInstance } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { EnvelopeOf, PageOf, ok, paged } from '../../platform/http/envelope.js';
 import { Done, IdParams, Nullable, Timestamp, Uuid } from '../../platform/http/schemas.js';
-import { authOf } from '../identity/identity.routes.js';
+import { authOf } from '../../platform/auth/guard.js';
 import type { RoutingService, RuleInput } from './routing.service.js';
 
 const ChannelSchema = Type.Union([

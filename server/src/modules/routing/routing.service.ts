@@ -6,7 +6,7 @@ import type { AppContext } from '../../context.js';
 import type { AuditLog } from '../../platform/audit/audit.js';
 import type { AuthContext } from '../../platform/auth/auth-context.js';
 import { flag } from '../../platform/db/schema.js';
-import { defineError, defineReason, errors } from '../../platform/http/errors.js';
+import { errors } from '../../platform/http/errors.js';
 import { fetchPage } from '../../platform/http/pagination.js';
 import { newId } from '../../platform/ids.js';
 import { explainSelection, type SelectionExplanation } from './explain.js';
@@ -25,30 +25,7 @@ import {
   type SelectionResult,
 } from './selection.js';
 import type { RouteRulesTable } from './routing.tables.js';
-
-export const RE = {
-  ruleNotFound: defineError('ROUTE_RULE_NOT_FOUND', 404, 'Route rule not found', '路由规则不存在'),
-  accountNotFound: defineError(
-    'SENDING_ACCOUNT_NOT_FOUND',
-    404,
-    'Sending account not found',
-    '发送账号不存在',
-  ),
-};
-
-const R = {
-  invalidRule: defineReason('invalid_rule', 'is invalid: {detail}', '无效：{detail}'),
-  unknownProvider: defineReason(
-    'unknown_provider',
-    'names a provider that does not exist: {value}',
-    '包含不存在的服务商：{value}',
-  ),
-  orderMismatch: defineReason(
-    'order_mismatch',
-    'must list every rule exactly once',
-    '必须恰好列出每条规则一次',
-  ),
-};
+import { RoutingErrors, RoutingReasons } from './routing.errors.js';
 
 export interface RuleView {
   id: string;
@@ -73,12 +50,15 @@ export interface RuleInput {
   tiers: RouteTier[];
 }
 
-/** Where provider states come from (the providers module plugs itself in). */
+/** Where provider states come from: a port of routing, answered by the providers module. */
 export interface ProviderSource {
   states(): Promise<ReadonlyMap<string, ProviderState>> | ReadonlyMap<string, ProviderState>;
 }
 
-/** What selection needs to know about a sending account. */
+/**
+ * What selection needs to know about a sending account: a port of routing, answered by the
+ * customers module.
+ */
 export type AccountLookup = (accountId: string) => Promise<{ enterpriseId: string; timezone: string } | null>;
 
 function toRule(r: RouteRulesTable): RouteRule {
@@ -93,8 +73,6 @@ function toRule(r: RouteRulesTable): RouteRule {
 }
 
 export class RoutingService {
-  providers: ProviderSource = { states: () => new Map() };
-  accountLookup: AccountLookup;
   private compiled: CompiledRules | null = null;
   private mappings: Map<string, Set<string>> | null = null;
   private readonly roundRobin = new RoundRobinState();
@@ -102,17 +80,9 @@ export class RoutingService {
   constructor(
     private readonly ctx: AppContext,
     private readonly audit: AuditLog,
-  ) {
-    this.accountLookup = async (accountId) => {
-      const row = await ctx.db
-        .selectFrom('sending_accounts')
-        .innerJoin('enterprises', 'enterprises.id', 'sending_accounts.enterprise_id')
-        .select(['sending_accounts.enterprise_id', 'enterprises.timezone'])
-        .where('sending_accounts.id', '=', accountId)
-        .executeTakeFirst();
-      return row ? { enterpriseId: row.enterprise_id, timezone: row.timezone } : null;
-    };
-  }
+    private readonly providers: ProviderSource,
+    private readonly accountLookup: AccountLookup,
+  ) {}
 
   view(r: RouteRulesTable): RuleView {
     return {
@@ -179,7 +149,7 @@ export class RoutingService {
       ]);
     } catch (err) {
       throw errors.invalid([
-        { field: 'rule', reason: R.invalidRule, params: { detail: (err as Error).message } },
+        { field: 'rule', reason: RoutingReasons.invalidRule, params: { detail: (err as Error).message } },
       ]);
     }
     const states = await this.providers.states();
@@ -188,7 +158,11 @@ export class RoutingService {
       .filter((p) => !states.has(p));
     if (unknown.length) {
       throw errors.invalid([
-        { field: 'tiers', reason: R.unknownProvider, params: { value: [...new Set(unknown)].join(', ') } },
+        {
+          field: 'tiers',
+          reason: RoutingReasons.unknownProvider,
+          params: { value: [...new Set(unknown)].join(', ') },
+        },
       ]);
     }
   }
@@ -209,7 +183,7 @@ export class RoutingService {
       .where('id', '=', id)
       .executeTakeFirst();
     if (!row) {
-      throw RE.ruleNotFound();
+      throw RoutingErrors.ruleNotFound();
     }
     return row;
   }
@@ -309,7 +283,7 @@ export class RoutingService {
     const existing = await this.ctx.db.selectFrom('route_rules').select(['id', 'priority']).execute();
     const known = new Set(existing.map((r) => r.id));
     if (ids.length !== known.size || new Set(ids).size !== ids.length || ids.some((i) => !known.has(i))) {
-      throw errors.invalid([{ field: 'ids', reason: R.orderMismatch }]);
+      throw errors.invalid([{ field: 'ids', reason: RoutingReasons.orderMismatch }]);
     }
     await this.ctx.db.transaction().execute(async (trx) => {
       for (const [i, id] of ids.entries()) {
@@ -353,7 +327,11 @@ export class RoutingService {
     const unknown = providerIds.filter((p) => !states.has(p));
     if (unknown.length) {
       throw errors.invalid([
-        { field: 'providerIds', reason: R.unknownProvider, params: { value: unknown.join(', ') } },
+        {
+          field: 'providerIds',
+          reason: RoutingReasons.unknownProvider,
+          params: { value: unknown.join(', ') },
+        },
       ]);
     }
     const before = await this.getMapping(accountId);
@@ -385,7 +363,7 @@ export class RoutingService {
   private async requireAccount(accountId: string): Promise<{ enterpriseId: string; timezone: string }> {
     const a = await this.accountLookup(accountId);
     if (!a) {
-      throw RE.accountNotFound();
+      throw RoutingErrors.accountNotFound();
     }
     return a;
   }

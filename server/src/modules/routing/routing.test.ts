@@ -3,7 +3,6 @@ import { createTestApp, type TestApp } from '../../../test/helpers/app.js';
 import { signInAdmin, type SignedIn } from '../../../test/helpers/identity.js';
 import { createTenant, type Tenant } from '../../../test/helpers/tenants.js';
 import { newId } from '../../platform/ids.js';
-import { routingServices } from './routing.module.js';
 import type { ProviderState } from './selection.js';
 
 type Body<T = unknown> = {
@@ -33,14 +32,13 @@ describe('RT-1/RT-3/RT-5 route rules, mapping and explain through the API', () =
     });
 
   beforeAll(async () => {
-    app = await createTestApp();
+    // Provider states come from the providers module in the running platform; here the test
+    // hands the routing service the same data through its port.
+    app = await createTestApp({ providerStates: { states: () => states } });
     await app.ready();
     put(cheap, { costByCountry: new Map([['GB', 20_000]]) });
     put(dear, { costByCountry: new Map([['GB', 50_000]]) });
     put(mail, { channel: 'email' });
-    // Provider states come from the providers module in the running platform; here the test
-    // hands the routing service the same data through its port.
-    routingServices(app.ctx).providers = { states: () => states };
     admin = await signInAdmin(app);
     tenant = await createTenant(app);
   });
@@ -161,7 +159,7 @@ describe('RT-1/RT-3/RT-5 route rules, mapping and explain through the API', () =
   });
 
   it('selects for the engine with a 3:1 weighted split', async () => {
-    const svc = routingServices(app.ctx);
+    const svc = app.services.routing;
     await post({
       name: 'split',
       channel: 'sms',

@@ -8,8 +8,7 @@ import type { Clock } from '../../platform/clock.js';
 import { flag } from '../../platform/db/schema.js';
 import { MemoryRateLimiter } from '../../platform/http/rate-limit.js';
 import type { Logger } from 'pino';
-import { hashPassword, verifyPassword } from '../identity/passwords.js';
-import { blockListOf } from '../identity/auth.service.js';
+import { blockListOf, hashPassword, verifyPassword } from '../identity/index.js';
 import type { BindMode } from './binds.js';
 import type { BindAccountRow, SmppServerRepository } from './smpp-server.repository.js';
 

@@ -6,8 +6,7 @@ import type { Logger } from 'pino';
 import { toSmppMessageId } from '../../lib/smpp/index.js';
 import type { Clock } from '../../platform/clock.js';
 import { newId } from '../../platform/ids.js';
-import type { MessageInboundEvent } from '../messages/inbox.service.js';
-import type { MessageStatusEvent } from '../messages/messages.contract.js';
+import type { MessageInboundEvent, MessageStatusEvent } from '../messages/index.js';
 import type { AccountState, Accounts, Bind, Delivery } from './binds.js';
 import {
   deliverSmFromJson,

@@ -5,10 +5,10 @@ import type { FastifyInstance } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { EnvelopeOf, ok } from '../../platform/http/envelope.js';
 import { Done, IdParams, Timestamp, Uuid } from '../../platform/http/schemas.js';
-import { defineError } from '../../platform/http/errors.js';
 import { assertTenant, tenantFilter } from '../../platform/auth/auth-context.js';
-import { authOf } from '../identity/identity.routes.js';
+import { authOf } from '../../platform/auth/guard.js';
 import type { SmppServer } from './smpp-server.js';
+import { SmppServerErrors } from './smpp-server.errors.js';
 
 const BindSchema = Type.Object({
   id: Uuid,
@@ -24,13 +24,6 @@ const BindSchema = Type.Object({
   outstandingDeliveries: Type.Integer({ description: 'deliver_sm sent on this bind, not yet answered' }),
   queuedDeliveries: Type.Integer({ description: 'deliver_sm waiting for a free window (whole account)' }),
 });
-
-const bindNotFound = defineError(
-  'SMPP_BIND_NOT_FOUND',
-  404,
-  'SMPP bind not found (it may have closed)',
-  'SMPP 连接不存在（可能已断开）',
-);
 
 const BindListQuery = Type.Object({
   sendingAccountId: Type.Optional(Uuid),
@@ -73,7 +66,7 @@ export function registerSmppServerRoutes(app: FastifyInstance, server: SmppServe
       const auth = authOf(request);
       const enterpriseId = server.enterpriseOfBind(request.params.id);
       if (enterpriseId === null) {
-        throw bindNotFound();
+        throw SmppServerErrors.bindNotFound();
       }
       assertTenant(auth, enterpriseId, 'SMPP_BIND_NOT_FOUND');
       request.auditTarget = request.params.id;

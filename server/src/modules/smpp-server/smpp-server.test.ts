@@ -15,8 +15,6 @@ import { AppError } from '../../platform/http/errors.js';
 import { newId } from '../../platform/ids.js';
 import { buildConcatUdh, encodeGsm7, encodeUcs2, splitText } from '../../lib/sms/index.js';
 import { waitFor } from '../../simulators/wait-for.js';
-import { customersServices } from '../customers/customers.module.js';
-import { identityServices } from '../identity/identity.module.js';
 import type {
   AcceptOrigin,
   AcceptResult,
@@ -26,7 +24,6 @@ import type {
 import { Esme } from './esme-client.test-helper.js';
 import { MESSAGE_INBOUND_EVENT } from '../messages/inbox.service.js';
 import { SmppServer, type AcceptFn } from './smpp-server.js';
-import { smppServerOf } from './smpp-server.module.js';
 import { fromSmppMessageId, toSmppMessageId } from '../../lib/smpp/index.js';
 import { ServerStatus } from './smpp-pdu.js';
 
@@ -122,7 +119,7 @@ describe('DL-8 SMPP server over sockets (fake accept path)', () => {
     over: Record<string, unknown> = {},
   ): Promise<{ id: string; systemId: string }> => {
     const id = `esme${++seq}`;
-    const created = await customersServices(app.ctx).sendingAccounts.create(systemAuth('test'), {
+    const created = await app.services.customers.sendingAccounts.create(systemAuth('test'), {
       enterpriseId,
       name: `smpp ${id}`,
       allowedChannels: ['sms'],
@@ -137,13 +134,13 @@ describe('DL-8 SMPP server over sockets (fake accept path)', () => {
     app = await createTestApp();
     await app.ready();
     // This file's server takes the fake accept path: the platform's own instance stands aside.
-    await smppServerOf(app.ctx).close();
+    await app.services.smppServer.close();
     tenant = await createTenant(app);
     systemId = (await smppAccount(tenant.enterpriseId)).systemId;
     fake = fakeAccept();
     server = new SmppServer(app.ctx, {
       accept: fake.fn,
-      audit: identityServices(app.ctx).audit,
+      audit: app.services.audit,
       idleTimeoutMs: 60_000,
       responseTimeoutMs: 300,
       reassemblyTimeoutMs: 2_000,
@@ -223,7 +220,7 @@ describe('DL-8 SMPP server over sockets (fake accept path)', () => {
 
   it('refuses suspended accounts, addresses outside the allow-list and binds over the maximum', async () => {
     const suspended = await smppAccount(tenant.enterpriseId);
-    await customersServices(app.ctx).sendingAccounts.update(systemAuth('test'), suspended.id, {
+    await app.services.customers.sendingAccounts.update(systemAuth('test'), suspended.id, {
       status: 'suspended',
     });
     expect(await (await connect()).bind(suspended.systemId, PASSWORD)).toBe(ServerStatus.ESME_RBINDFAIL);
@@ -251,7 +248,7 @@ describe('DL-8 SMPP server over sockets (fake accept path)', () => {
     const acct = await smppAccount(ent.enterpriseId);
     const c = await bound(acct.systemId);
     const bystander = await bound();
-    await customersServices(app.ctx).enterprises.setStatus(systemAuth('test'), ent.enterpriseId, 'suspended');
+    await app.services.customers.enterprises.setStatus(systemAuth('test'), ent.enterpriseId, 'suspended');
     await waitFor(() => c.closed, { message: 'the suspended enterprise to be unbound' });
     expect(bystander.closed).toBe(false);
     expect(await (await connect()).bind(acct.systemId, PASSWORD)).toBe(ServerStatus.ESME_RBINDFAIL);
@@ -603,7 +600,7 @@ describe('DL-8 SMPP server over sockets (fake accept path)', () => {
   });
 
   it('refuses every bind from an address after 30 failed ones, the right password included', async () => {
-    const guarded = new SmppServer(app.ctx, { accept: fake.fn, audit: identityServices(app.ctx).audit });
+    const guarded = new SmppServer(app.ctx, { accept: fake.fn, audit: app.services.audit });
     const port = await guarded.start({ port: 0, host: '127.0.0.1' });
     try {
       const c = await Esme.connect(port);
@@ -649,7 +646,7 @@ describe('DL-8 SMPP server over sockets (fake accept path)', () => {
       '/CN=localhost',
     ]);
     expect(made.status, `openssl: ${String(made.stderr)}`).toBe(0);
-    const secure = new SmppServer(app.ctx, { accept: fake.fn, audit: identityServices(app.ctx).audit });
+    const secure = new SmppServer(app.ctx, { accept: fake.fn, audit: app.services.audit });
     const port = await secure.start({ port: 0, host: '127.0.0.1', tlsKeyFile: key, tlsCertFile: cert });
     try {
       const c = await Esme.connect(port, '127.0.0.1', true);
@@ -689,7 +686,7 @@ describe('DL-8 SMPP server over sockets (fake accept path)', () => {
   it('closes a connection that stays idle', async () => {
     const quick = new SmppServer(app.ctx, {
       accept: fake.fn,
-      audit: identityServices(app.ctx).audit,
+      audit: app.services.audit,
       idleTimeoutMs: 200,
     });
     const port = await quick.start({ port: 0, host: '127.0.0.1' });
@@ -714,12 +711,12 @@ describe('DL-8 live SMPP binds API', () => {
   beforeAll(async () => {
     app = await createTestApp();
     await app.ready();
-    server = smppServerOf(app.ctx);
+    server = app.services.smppServer;
     await server.start({ port: 0, host: '127.0.0.1' });
     admin = await signInAdmin(app);
     tenant = await createTenant(app);
     other = await createTenant(app);
-    await customersServices(app.ctx).sendingAccounts.update(systemAuth('test'), tenant.sendingAccountId, {
+    await app.services.customers.sendingAccounts.update(systemAuth('test'), tenant.sendingAccountId, {
       smppSystemId: 'apibind',
       smppPassword: PASSWORD,
     });
@@ -781,7 +778,7 @@ describe('DL-8 SMPP server start-up', () => {
   it('listens on PIGEON_SMPP_PORT when the HTTP server listens, and closes with the app', async () => {
     const app = await createTestApp({ config: { smppPort: 0 } });
     await app.listen({ port: 0, host: '127.0.0.1' });
-    const server = smppServerOf(app.ctx);
+    const server = app.services.smppServer;
     await waitFor(() => server.isListening, { message: 'the SMPP port to open' });
     const port = server.port;
     expect(port).toBeGreaterThan(0);
@@ -801,7 +798,7 @@ describe('DL-8 SMPP server start-up', () => {
   it('does not open the port in a worker-only process', async () => {
     const app = await createTestApp({ config: { smppPort: 0, role: 'worker' } });
     await app.listen({ port: 0, host: '127.0.0.1' });
-    expect(smppServerOf(app.ctx).isListening).toBe(false);
+    expect(app.services.smppServer.isListening).toBe(false);
     await app.close();
   });
 });

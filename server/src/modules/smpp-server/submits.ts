@@ -19,7 +19,7 @@ import {
   type SubmitView,
 } from '../../lib/smpp/index.js';
 import type { Clock } from '../../platform/clock.js';
-import type { AcceptOrigin, AcceptResult, SendItem } from '../messages/messages.contract.js';
+import type { AcceptOrigin, AcceptResult, SendItem } from '../messages/index.js';
 import type { AccountState, Bind, HeldPart } from './binds.js';
 import type { SmppDeliveries } from './deliveries.js';
 import { messageStateOf, ServerStatus, statusOfError, statusOfRejection } from './smpp-pdu.js';

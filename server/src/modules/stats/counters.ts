@@ -5,8 +5,7 @@
 // ring of sends for the current throughput.
 import { sql } from 'kysely';
 import type { AppContext } from '../../context.js';
-import type { MessageStatusEvent } from '../messages/messages.contract.js';
-import type { MessageStatus } from '../messages/messages.tables.js';
+import type { MessageStatusEvent, MessageStatus } from '../messages/index.js';
 import type { MessageStatsMinuteTable } from './stats.tables.js';
 
 export const MINUTE_MS = 60_000;

@@ -10,12 +10,12 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { WebSocket } from 'ws';
 import type { AppContext } from '../../context.js';
 import { can, isCustomer, type AuthContext } from '../../platform/auth/auth-context.js';
-import { AppError, defineError } from '../../platform/http/errors.js';
+import { AppError } from '../../platform/http/errors.js';
 import type { PigeonEvent } from '../../platform/events/bus.js';
-import { identityServices } from '../identity/identity.module.js';
-import { MESSAGE_STATUS_EVENT, type MessageStatusEvent } from '../messages/messages.contract.js';
+import { MESSAGE_STATUS_EVENT, type MessageStatusEvent } from '../messages/index.js';
 import { MINUTE_MS, minuteOf } from './counters.js';
-import { point, queueDepths, type StatsService } from './stats.service.js';
+import { point, type StatsService } from './stats.service.js';
+import { StatsErrors } from './stats.errors.js';
 
 export const EVENTS_PATH = '/api/v1/events';
 /** Close codes (4000–4999 are the application's). */
@@ -25,13 +25,6 @@ export const CLOSE_BAD_REQUEST = 4400;
 const AUTH_TIMEOUT_MS = 10_000;
 const TICK_MS = 1000;
 const MAX_WATCHED = 100;
-
-const upgradeRequired = defineError(
-  'UPGRADE_REQUIRED',
-  426,
-  'This endpoint is a WebSocket: connect with an Upgrade request',
-  '此接口是 WebSocket：请使用 Upgrade 请求连接',
-);
 
 /** Messages a client sends. */
 type ClientMessage =
@@ -78,6 +71,9 @@ function parse(raw: unknown): ClientMessage | null {
   }
 }
 
+/** Checks a console access token: a port of stats, answered by identity. */
+export type AccessTokenCheck = (token: string, request: FastifyRequest) => Promise<AuthContext>;
+
 export class EventsHub {
   private readonly connections = new Set<Connection>();
   private timer: NodeJS.Timeout | null = null;
@@ -86,6 +82,8 @@ export class EventsHub {
   constructor(
     private readonly ctx: AppContext,
     private readonly stats: StatsService,
+    /** Resolves a console access token into its caller (identity's authenticator). */
+    private readonly fromAccessToken: AccessTokenCheck,
   ) {
     this.unsubscribe.push(
       ctx.events.on(MESSAGE_STATUS_EVENT, (e) => this.onMessageStatus(e as PigeonEvent<MessageStatusEvent>)),
@@ -113,7 +111,7 @@ export class EventsHub {
           'changed), providers, balance, message.status, pong, error. Close 4401: not signed in.',
       },
       handler: () => {
-        throw upgradeRequired();
+        throw StatsErrors.upgradeRequired();
       },
       wsHandler: (socket, request) => this.accept(socket, request),
     });
@@ -157,7 +155,7 @@ export class EventsHub {
   private async authenticate(conn: Connection, token: string): Promise<void> {
     const first = conn.auth === null;
     try {
-      conn.auth = await identityServices(this.ctx).auth.fromAccessToken(token, conn.request);
+      conn.auth = await this.fromAccessToken(token, conn.request);
     } catch (err) {
       const code = err instanceof AppError ? err.code : 'UNAUTHORIZED';
       conn.auth = null;
@@ -328,7 +326,7 @@ export class EventsHub {
       ],
       throughput: counters.throughput(scope),
       failuresByReason: counters.liveReasons(scope),
-      queues: staff ? queueDepths(this.ctx) : {},
+      queues: staff ? this.stats.queueDepths() : {},
     };
   }
 

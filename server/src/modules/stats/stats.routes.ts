@@ -2,7 +2,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { EnvelopeOf, ok } from '../../platform/http/envelope.js';
-import { authOf } from '../identity/identity.routes.js';
+import { authOf } from '../../platform/auth/guard.js';
 import type { StatsService } from './stats.service.js';
 import * as S from './stats.schemas.js';
 

@@ -3,9 +3,8 @@
 // health with queue depths (staff) and the balance of the chosen enterprise.
 import type { AppContext } from '../../context.js';
 import { can, isCustomer, tenantForWrite, type AuthContext } from '../../platform/auth/auth-context.js';
-import { billingServices } from '../billing/billing.module.js';
-import { messagesServices } from '../messages/messages.module.js';
-import { providersServices } from '../providers/providers.module.js';
+import type { LedgerService } from '../billing/index.js';
+import type { ProviderService } from '../providers/index.js';
 import {
   addStatus,
   emptyCounts,
@@ -19,9 +18,14 @@ import {
 } from './counters.js';
 import type { BalanceTile, MinutePoint, Overview, ProviderTile } from './stats.schemas.js';
 
-/** Messages waiting per provider (the delivery engine's queues). */
-export function queueDepths(ctx: AppContext): Record<string, number> {
-  return messagesServices(ctx).queueDepths();
+/** What the dashboard reads from other modules: ports of stats, answered in app.ts. */
+export interface StatsSources {
+  /** Messages waiting per provider id (the delivery engine's queues). */
+  queueDepths(): Record<string, number>;
+  /** Provider records with their health (providers module). */
+  providers: Pick<ProviderService, 'list'>;
+  /** An enterprise's balance (billing). */
+  balances: Pick<LedgerService, 'get'>;
 }
 
 export function point(minute: string, c: MinuteCounts): MinutePoint {
@@ -39,7 +43,13 @@ export class StatsService {
   constructor(
     private readonly ctx: AppContext,
     readonly counters: StatsCounters,
+    private readonly sources: StatsSources,
   ) {}
+
+  /** Messages waiting per provider (the delivery engine's queues). */
+  queueDepths(): Record<string, number> {
+    return this.sources.queueDepths();
+  }
 
   /** The enterprise a caller looks at: customers their own, staff the one asked for or all. */
   scopeOf(auth: AuthContext, requested: string | null | undefined): string | null {
@@ -107,8 +117,8 @@ export class StatsService {
     if (isCustomer(auth) || !can(auth, 'providers:provider:read')) {
       return [];
     }
-    const depths = queueDepths(this.ctx);
-    const { items } = await providersServices(this.ctx).providers.list(auth, { page: 1, size: 100 });
+    const depths = this.sources.queueDepths();
+    const { items } = await this.sources.providers.list(auth, { page: 1, size: 100 });
     return items.map((p) => ({
       id: p.id,
       name: p.name,
@@ -125,7 +135,7 @@ export class StatsService {
     if (!can(auth, 'billing:balance:read')) {
       return null;
     }
-    const b = await billingServices(this.ctx).ledger.get(auth, enterpriseId);
+    const b = await this.sources.balances.get(auth, enterpriseId);
     return {
       enterpriseId: b.enterpriseId,
       enterpriseName: b.enterpriseName,

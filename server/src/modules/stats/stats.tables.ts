@@ -1,5 +1,5 @@
 // Table types of the stats module (see migrations/20261123_1550_stats.ts).
-import type { MessageStatus } from '../messages/messages.tables.js';
+import type { MessageStatus } from '../messages/index.js';
 
 export interface MessageStatsMinuteTable {
   /** Start of the minute, UTC ISO-8601. */

@@ -6,12 +6,8 @@ import { createTenant, type Tenant } from '../../../test/helpers/tenants.js';
 import { FakeClock } from '../../platform/clock.js';
 import { systemAuth } from '../../platform/auth/auth-context.js';
 import { newId } from '../../platform/ids.js';
-import { billingServices } from '../billing/billing.module.js';
-import { messagesServices } from '../messages/messages.module.js';
-import { providersServices } from '../providers/providers.module.js';
 import { MESSAGE_STATUS_EVENT, type MessageStatusEvent } from '../messages/messages.contract.js';
 import type { MessageStatus } from '../messages/messages.tables.js';
-import { statsServices } from './stats.module.js';
 import type { Overview } from './stats.schemas.js';
 
 type Body<T = unknown> = {
@@ -75,7 +71,7 @@ describe('ST-1 real-time counters and the dashboard overview', () => {
     admin = await signInAdmin(app);
     a = await createTenant(app);
     b = await createTenant(app);
-    await billingServices(app.ctx).ledger.recharge(systemAuth('test'), {
+    await app.services.billing.ledger.recharge(systemAuth('test'), {
       enterpriseId: a.enterpriseId,
       amount: 10_000_000,
       method: 'cash',
@@ -115,7 +111,7 @@ describe('ST-1 real-time counters and the dashboard overview', () => {
   });
 
   it('flushes to message_stats_minute and adds to rows already there', async () => {
-    const { counters } = statsServices(app.ctx);
+    const { counters } = app.services.stats;
     await counters.flush();
     expect(counters.unflushed()).toEqual([]);
     const sentRow = () =>
@@ -155,14 +151,14 @@ describe('ST-1 real-time counters and the dashboard overview', () => {
   });
 
   it('shows staff each provider with its health and queue depth, and customers none', async () => {
-    const provider = await providersServices(app.ctx).providers.create(systemAuth('test'), {
+    const provider = await app.services.providers.providers.create(systemAuth('test'), {
       name: 'Tile test SMSC',
       channel: 'sms',
       type: 'smpp',
       settings: { host: '127.0.0.1', port: 2775, systemId: 'x', password: 'y' },
       enabled: false,
     });
-    const messages = messagesServices(app.ctx);
+    const messages = app.services.messages;
     const real = messages.queueDepths.bind(messages);
     messages.queueDepths = () => ({ [provider.id]: 7 });
     try {
@@ -183,7 +179,7 @@ describe('ST-1 real-time counters and the dashboard overview', () => {
   });
 
   it('averages the sends of the last ten seconds as throughput', () => {
-    const { counters } = statsServices(app.ctx);
+    const { counters } = app.services.stats;
     clock.set(START + 600_000);
     for (let i = 0; i < 20; i++) {
       emit(statusEvent(b, 'sent', START + 595_000 + i * 100));
@@ -323,7 +319,7 @@ describe('UI-4 the console event stream (/api/v1/events)', () => {
 
     // A recharge moves the balance tile without a reload (any billing.* event of the tenant
     // marks it; the ledger's balance-changed event is announced here as the ledger would).
-    await billingServices(app.ctx).ledger.recharge(systemAuth('test'), {
+    await app.services.billing.ledger.recharge(systemAuth('test'), {
       enterpriseId: a.enterpriseId,
       amount: 2_000_000,
       method: 'cash',
@@ -336,7 +332,7 @@ describe('UI-4 the console event stream (/api/v1/events)', () => {
   it('pushes provider tiles to staff when a provider changes', async () => {
     const c = await connect(`?token=${admin.accessToken}`);
     await c.next('ready');
-    await providersServices(app.ctx).providers.create(systemAuth('test'), {
+    await app.services.providers.providers.create(systemAuth('test'), {
       name: 'Pushed SMSC',
       channel: 'sms',
       type: 'smpp',

@@ -4,8 +4,6 @@ import type { FastifyInstance } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { AppContext } from '../../context.js';
 import { EnvelopeOf, ok } from '../../platform/http/envelope.js';
-import type { Module } from '../index.js';
-import { isDemoOn } from '../../demo.js';
 
 const SystemInfo = Type.Object({
   name: Type.String(),
@@ -15,29 +13,30 @@ const SystemInfo = Type.Object({
   database: Type.Union([Type.Literal('sqlite'), Type.Literal('postgres')]),
 });
 
-export const systemModule: Module = {
-  name: 'system',
-  register(app: FastifyInstance, ctx: AppContext) {
-    const r = app.withTypeProvider<TypeBoxTypeProvider>();
-    r.get(
-      '/api/v1/system/info',
-      {
-        schema: {
-          tags: ['system'],
-          summary: 'Platform information for the console shell',
-          response: { 200: EnvelopeOf(SystemInfo) },
-        },
-        config: { public: true },
+export function registerSystemModule(
+  app: FastifyInstance,
+  ctx: AppContext,
+  /** Demo mode is on: seeded by the start-up hook in demo.ts and not switched off. */
+  isDemoOn: () => Promise<boolean>,
+): void {
+  const r = app.withTypeProvider<TypeBoxTypeProvider>();
+  r.get(
+    '/api/v1/system/info',
+    {
+      schema: {
+        tags: ['system'],
+        summary: 'Platform information for the console shell',
+        response: { 200: EnvelopeOf(SystemInfo) },
       },
-      async () =>
-        ok({
-          name: 'Pigeon',
-          version: '0.1.0',
-          // Demo mode: seeded by the start-up hook in demo.ts and not switched off.
-          demo: await isDemoOn(ctx),
-          locales: ['zh-CN', 'en-US'],
-          database: ctx.dialect,
-        }),
-    );
-  },
-};
+      config: { public: true },
+    },
+    async () =>
+      ok({
+        name: 'Pigeon',
+        version: '0.1.0',
+        demo: await isDemoOn(),
+        locales: ['zh-CN', 'en-US'],
+        database: ctx.dialect,
+      }),
+  );
+}

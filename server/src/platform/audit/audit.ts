@@ -8,8 +8,8 @@ import type { Clock } from '../clock.js';
 import type { Logger } from 'pino';
 import type { AuthContext } from '../auth/auth-context.js';
 import { newId } from '../ids.js';
-import type { LoginLogsTable, OperationLogsTable } from '../../modules/identity/identity.tables.js';
-import '../../modules/identity/identity.tables.js';
+import type { LoginLogsTable, OperationLogsTable } from './audit.tables.js';
+import './audit.tables.js';
 
 export type OperationEntry = Omit<OperationLogsTable, 'id' | 'created_at'>;
 

@@ -1,8 +1,11 @@
 // Who is calling, resolved once per request by the guard and passed explicitly to services
 // (CONVENTIONS: services check access first). The tenant scope lives here and nowhere else.
-import type { DataScope, UserType } from '../../modules/identity/identity.tables.js';
 import { grants } from './permissions.js';
 import { errors } from '../http/errors.js';
+
+export type UserType = 'staff' | 'customer';
+/** Which rows a caller sees: staff roles have all/department/own, customers their tenant. */
+export type DataScope = 'all' | 'department' | 'own' | 'tenant';
 
 export interface AuthContext {
   kind: 'user' | 'apiKey' | 'system';

@@ -16,6 +16,14 @@ export interface Authenticator {
 
 const UNGUARDED_PREFIXES = ['/api/docs', '/api/openapi.json'];
 
+/** The guard has run: every non-public route has `request.auth`. */
+export function authOf(request: FastifyRequest): AuthContext {
+  if (!request.auth) {
+    throw errors.unauthorized();
+  }
+  return request.auth;
+}
+
 export function needsGuard(url: string): boolean {
   return url.startsWith('/api/') && !UNGUARDED_PREFIXES.some((p) => url.startsWith(p));
 }

@@ -50,18 +50,23 @@ export const errors = {
     }),
 };
 
+/** A module's error: call it to build the AppError; `code` and `status` document it. */
+export type ErrorFactory = ((params?: Record<string, unknown>) => AppError) & {
+  readonly code: string;
+  readonly status: number;
+};
+
 /**
  * Declares a module's error code with its messages, so every code has text in both
- * languages. Returns a factory that builds the error.
+ * languages. Returns a factory that builds the error. Each module keeps its declarations in
+ * its `<module>.errors.ts`, from which docs/errors.md is generated.
  */
-export function defineError(
-  code: string,
-  status: number,
-  en: string,
-  zh: string,
-): (params?: Record<string, unknown>) => AppError {
+export function defineError(code: string, status: number, en: string, zh: string): ErrorFactory {
   registerMessages({ [code]: { 'en-US': en, 'zh-CN': zh } });
-  return (params = {}) => new AppError(code, status, params);
+  return Object.assign((params: Record<string, unknown> = {}) => new AppError(code, status, params), {
+    code,
+    status,
+  });
 }
 
 /** Declares a field-level reason (used in 422 details) with its text in both languages. */
@@ -69,3 +74,23 @@ export function defineReason(reason: string, en: string, zh: string): string {
   registerMessages({ [`field.${reason}`]: { 'en-US': en, 'zh-CN': zh } });
   return reason;
 }
+
+/**
+ * The platform's own codes (their text is in platform/i18n): what the envelope hook, the
+ * guard and the `errors` helpers above answer with, before any module's code.
+ */
+export const PLATFORM_ERRORS: ReadonlyArray<{ code: string; status: number }> = [
+  { code: 'BAD_REQUEST', status: 400 },
+  { code: 'INVALID_JSON', status: 400 },
+  { code: 'VALIDATION_FAILED', status: 422 },
+  { code: 'UNAUTHORIZED', status: 401 },
+  { code: 'FORBIDDEN', status: 403 },
+  { code: 'NOT_FOUND', status: 404 },
+  { code: 'ROUTE_NOT_FOUND', status: 404 },
+  { code: 'CONFLICT', status: 409 },
+  { code: 'BODY_TOO_LARGE', status: 413 },
+  { code: 'UNSUPPORTED_MEDIA_TYPE', status: 415 },
+  { code: 'RATE_LIMITED', status: 429 },
+  { code: 'INTERNAL', status: 500 },
+  { code: 'SERVICE_UNAVAILABLE', status: 503 },
+];

@@ -2,13 +2,11 @@
 // `pigeon start` creates (its generated password is printed once in the start banner).
 import type { Command } from 'commander';
 import pino from 'pino';
-import { buildApp } from '../../app.js';
-import type { Config } from '../../config.js';
-import type { CliCommand } from '../../cli-commands.js';
-import type { StartupHook } from '../../startup.js';
-import { systemAuth } from '../../platform/auth/auth-context.js';
-import { identityServices } from './identity.module.js';
-import { identityRepository } from './identity.repository.js';
+import { buildApp } from './app.js';
+import type { Config } from './config.js';
+import type { CliCommand } from './cli-commands.js';
+import type { StartupHook } from './startup.js';
+import { systemAuth } from './platform/auth/auth-context.js';
 
 export const FIRST_ADMIN = 'admin';
 
@@ -35,7 +33,7 @@ export const adminCli: CliCommand = (program: Command, configOrExit) => {
     .option('--display-name <name>', 'display name')
     .action(async (opts: { username: string; password?: string; displayName?: string }) => {
       await withApp(configOrExit(), async (app) => {
-        const { users } = identityServices(app.ctx);
+        const { users } = app.services.identity;
         const role = await app.ctx.db
           .selectFrom('roles')
           .select('id')
@@ -61,8 +59,12 @@ export const adminCli: CliCommand = (program: Command, configOrExit) => {
     .option('--password <password>', 'new password (generated when omitted)')
     .action(async (opts: { username: string; password?: string }) => {
       await withApp(configOrExit(), async (app) => {
-        const { users } = identityServices(app.ctx);
-        const user = await identityRepository.userByUsername(app.ctx.db, opts.username);
+        const { users } = app.services.identity;
+        const user = await app.ctx.db
+          .selectFrom('users')
+          .select('id')
+          .where('username', '=', opts.username)
+          .executeTakeFirst();
         if (!user) {
           throw new Error(`no user named "${opts.username}"`);
         }
@@ -76,7 +78,7 @@ export const adminCli: CliCommand = (program: Command, configOrExit) => {
 
 /** On a database with no users, creates `admin` with a generated password and prints it. */
 export const firstAdminHook: StartupHook = async ({ app, print }) => {
-  const { users } = identityServices(app.ctx);
+  const { users } = app.services.identity;
   if ((await users.countUsers()) > 0) {
     return;
   }
