@@ -66,47 +66,12 @@ const boundaries = [
   boundary(['server/src/delivery/*.ts'], layers.delivery(1)),
   boundary(['server/src/delivery/*/*.ts'], layers.delivery(2)),
   boundary(['server/src/delivery/*/*/*.ts'], layers.delivery(3)),
-  // TODO(lead): engine ports — the engine still imports the providers, routing, billing,
-  // customers and messages modules; remove this exception when it knows them only as ports.
-  boundary(['server/src/delivery/engine.ts'], layers.delivery(1, { modules: true })),
   boundary(['server/src/modules/*/*.ts'], layers.modules(2)),
   boundary(['server/src/modules/*/*/*.ts'], layers.modules(3)),
-  // TODO(lead): engine ports — messages still reaches the engine class and the group-commit
-  // batcher in delivery/; remove when the messages module talks to delivery through its ports.
-  boundary(
-    [
-      'server/src/modules/messages/accept.service.ts',
-      'server/src/modules/messages/messages.service.ts',
-      'server/src/modules/messages/messages.routes.ts',
-      'server/src/modules/messages/messages.module.ts',
-    ],
-    layers.modules(2, { delivery: '|engine|batcher' }),
-  ),
-  // TODO: the HTTP provider's inbound parsing is not re-exported by delivery/connectors/index.ts
-  // yet (that folder is being reorganised with the SMPP code's move to lib/smpp).
-  boundary(
-    ['server/src/modules/messages/inbox.routes.ts'],
-    layers.modules(2, { delivery: '|connectors/http/http-connector' }),
-  ),
-  // TODO(smpp move): the SMPP server uses the protocol code in delivery/connectors/smpp and a few
-  // identity and messages files directly; remove when that code lives in lib/smpp and the
-  // server imports identity and messages through their index.ts.
-  boundary(
-    ['server/src/modules/smpp-server/smpp-server.ts', 'server/src/modules/smpp-server/smpp-pdu.ts'],
-    layers.modules(2, {
-      modules: '|passwords|auth\\.service|inbox\\.service|messages\\.contract|messages\\.tables',
-      delivery: '|connectors/smpp/[\\w-]+',
-    }),
-  ),
   boundary(
     ['server/src/simulators/*.ts'],
     [
-      // TODO(smpp move): the simulators use the SMPP protocol code and types in
-      // delivery/connectors until it moves to lib/smpp; then only lib/ stays allowed.
-      refuse(
-        `^${up(1)}(?!lib/|delivery/connectors/|cli-commands\\.js$)`,
-        'simulators/ may import lib/ only.',
-      ),
+      refuse(`^${up(1)}(?!lib/|cli-commands\\.js$)`, 'simulators/ may import lib/ only.'),
       refuse(`^${up(1)}cli-commands\\.js$`, 'simulators/ may only take the CliCommand type from the CLI.', {
         allowTypeImports: true,
       }),

@@ -77,3 +77,23 @@ export interface WorkIntake {
   /** Messages queued or waiting for a retry (backpressure). */
   backlog(): number;
 }
+
+/** One provider queue as operators see it. */
+export interface QueueState {
+  providerId: string;
+  queued: number;
+  inflight: number;
+  paused: boolean;
+}
+
+/** What the messages module steers of the engine: its queues, and its life (start, close). */
+export interface DeliveryControl extends WorkIntake {
+  queues(): QueueState[];
+  queueDepths(): Record<string, number>;
+  pause(providerId: string): void;
+  resume(providerId: string): void;
+  start(): Promise<void>;
+  close(): Promise<void>;
+  /** Resolves when every result and receipt handed in so far is written. */
+  idle(): Promise<void>;
+}

@@ -29,9 +29,12 @@ export function createConnector(config: ConnectorConfig): Connector {
 
 export * from './types.js';
 export {
+  DEFAULT_INBOUND_MAPPING,
   HttpConnector,
+  parseHttpInbound,
   parseHttpReceipts,
   type HttpConnectorOptions,
+  type HttpInboundMapping,
   type HttpReceiptMapping,
 } from './http/http-connector.js';
 export { SmppBindError, SmppConnector, type SmppConnectorOptions } from './smpp/smpp-connector.js';

@@ -11,7 +11,7 @@ import { translate, type Locale } from '../../platform/i18n/i18n.js';
 import { MemoryRateLimiter } from '../../platform/http/rate-limit.js';
 import { newId } from '../../platform/ids.js';
 import { wallClock, zonedToUtc } from '../../platform/time-zones.js';
-import { Batcher } from '../../delivery/batcher.js';
+import { Batcher } from '../../platform/batcher.js';
 import type { QueuePriority } from '../../platform/queue/queue.js';
 import {
   type SendingContext,

@@ -14,7 +14,7 @@ import {
   HttpConnector,
   parseHttpInbound,
   type HttpInboundMapping,
-} from '../../delivery/connectors/http/http-connector.js';
+} from '../../delivery/connectors/index.js';
 import { authOf } from '../../platform/auth/guard.js';
 import type { ProviderRegistry } from '../providers/index.js';
 import type { InboxService } from './inbox.service.js';

@@ -6,7 +6,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { AppContext } from '../../context.js';
 import type { Locale } from '../../platform/i18n/i18n.js';
-import type { DeliveryEngine } from '../../delivery/engine.js';
+import type { DeliveryControl } from '../../delivery/ports.js';
 import type { ProviderRegistry } from '../providers/index.js';
 import type { SendingAccountService } from '../customers/index.js';
 import type { AcceptHooks, AcceptOrigin, AcceptResult, SendItem } from './messages.contract.js';
@@ -31,7 +31,7 @@ export interface MessagesServices extends InboxAndOptOut, TemplatesAndCallbacks 
   /** Messages queued per provider id. */
   queueDepths(): Record<string, number>;
   acceptor: AcceptService;
-  engine: DeliveryEngine;
+  engine: DeliveryControl;
   /** The one owner of message status (and the engine's work source and outcome sink). */
   lifecycle: LifecycleService;
   repo: MessageRepository;

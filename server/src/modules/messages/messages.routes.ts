@@ -7,7 +7,7 @@ import { CursorPageOf, EnvelopeOf, cursorPaged, ok, requestLocale } from '../../
 import { IdParams } from '../../platform/http/schemas.js';
 import { authOf } from '../../platform/auth/guard.js';
 import type { AppContext } from '../../context.js';
-import type { DeliveryEngine } from '../../delivery/engine.js';
+import type { DeliveryControl } from '../../delivery/ports.js';
 import type { MessageService } from './messages.service.js';
 import * as S from './messages.schemas.js';
 
@@ -20,7 +20,7 @@ export function registerMessagesRoutes(
   app: FastifyInstance,
   ctx: AppContext,
   s: MessageService,
-  engine: DeliveryEngine,
+  engine: DeliveryControl,
 ): void {
   const r = app.withTypeProvider<TypeBoxTypeProvider>();
   const tags = ['messages'];

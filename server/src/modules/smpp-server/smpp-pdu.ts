@@ -13,8 +13,7 @@ import {
   type ReceiptStatus,
   type Tlvs,
 } from '../../lib/smpp/index.js';
-import type { Rejection } from '../messages/messages.contract.js';
-import type { MessageStatus } from '../messages/messages.tables.js';
+import type { MessageStatus, Rejection } from '../messages/index.js';
 
 /** The command statuses the SMPP server answers with (SMPP 3.4 §5.1.3). */
 export const ServerStatus = SmppStatus;

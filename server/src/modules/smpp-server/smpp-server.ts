@@ -16,8 +16,11 @@ import {
 import type { AppContext } from '../../context.js';
 import type { AuditLog } from '../../platform/audit/audit.js';
 import { newId } from '../../platform/ids.js';
-import { MESSAGE_INBOUND_EVENT, type MessageInboundEvent } from '../messages/inbox.service.js';
-import type { MessageStatusEvent } from '../messages/messages.contract.js';
+import {
+  MESSAGE_INBOUND_EVENT,
+  type MessageInboundEvent,
+  type MessageStatusEvent,
+} from '../messages/index.js';
 import { BindAuthenticator, type BindRefusal } from './bind-auth.js';
 import { Accounts, normalizeIp, TpsMeter, type Bind, type BindMode } from './binds.js';
 import { SmppDeliveries } from './deliveries.js';
