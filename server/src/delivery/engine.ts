@@ -161,7 +161,13 @@ export class DeliveryEngine {
     }
   }
 
-  private emit(row: Row, status: MessageStatus, at: string, errorCode: string | null): void {
+  private emit(
+    row: Row,
+    status: MessageStatus,
+    at: string,
+    errorCode: string | null,
+    skippedSent = false,
+  ): void {
     const event: MessageStatusEvent = {
       messageId: row.id,
       enterpriseId: row.enterprise_id,
@@ -180,6 +186,7 @@ export class DeliveryEngine {
       textStart: row.body.slice(0, 20),
       createdAt: row.created_at,
       at,
+      ...(skippedSent ? { skippedSent } : {}),
     };
     this.ctx.events.emit(MESSAGE_STATUS_EVENT, event, row.enterprise_id);
   }
@@ -597,7 +604,7 @@ export class DeliveryEngine {
     }
     for (const o of delivered) {
       this.counters.sent++;
-      this.emit({ ...o.row, status: 'delivered' }, 'delivered', nowIso, null);
+      this.emit({ ...o.row, status: 'delivered' }, 'delivered', nowIso, null, true);
     }
     for (const f of finals) {
       this.counters.failed++;

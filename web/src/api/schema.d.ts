@@ -7271,6 +7271,11 @@ export interface paths {
                   /** Format: date-time */
                   at: string;
                   detail: string;
+                  /**
+                   * Format: uuid
+                   * @description UUIDv7 id
+                   */
+                  providerId?: string;
                   /** @description accepted, queued, attempt, sent, receipt, delivered, … */
                   status: string;
                 }[];

@@ -8,6 +8,12 @@ import { routingServices } from '../routing/routing.module.js';
 import { DEFAULT_PROBE_INTERVAL_MS, ProviderRegistry } from './provider-registry.js';
 import { ProviderService } from './providers.service.js';
 import { registerProviderRoutes } from './providers.routes.js';
+import { ProviderSystemMailer } from './system-mailer.js';
+import {
+  PASSWORD_RESET_REQUESTED,
+  sendPasswordResetMail,
+  type PasswordResetRequested,
+} from '../identity/password-reset-mail.js';
 import './providers.tables.js';
 
 export interface Providers {
@@ -36,6 +42,14 @@ export const providersModule: Module = {
     // Routing reads provider states from the registry's cached snapshot (registered before us).
     routingServices(ctx).providers = { states: () => live.snapshot() };
     ctx.onClose.push(() => live.close());
+    // System mail through the operator's SMTP providers. Wired here until app.ts wires module
+    // dependencies explicitly (issue 16): the identity module's reset mails are its first user.
+    const mailer = new ProviderSystemMailer(ctx, live);
+    ctx.events.on(PASSWORD_RESET_REQUESTED, (e) => {
+      sendPasswordResetMail(mailer, e.data as PasswordResetRequested, ctx.log).catch((err: unknown) =>
+        ctx.log.warn({ err }, 'the password reset mail failed'),
+      );
+    });
     // Connectors and probes belong to processes that deliver; API-only processes only edit records.
     if (ctx.config.role === 'all' || ctx.config.role === 'worker') {
       await live.syncAll();
