@@ -46,3 +46,15 @@ export function isErrorEnvelope(body: unknown): body is ErrorEnvelope {
     typeof (body as { message: unknown }).message === 'string'
   );
 }
+
+/** One page of a page-numbered list. */
+export interface Page<T> {
+  items: T[];
+  pagination: PagePagination;
+}
+
+/** One page of a cursor-paged list. */
+export interface CursorPage<T> {
+  items: T[];
+  nextCursor: string | null;
+}
