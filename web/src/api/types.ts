@@ -58,3 +58,8 @@ export interface CursorPage<T> {
   items: T[];
   nextCursor: string | null;
 }
+
+/** An unpaged list as one page (small lists the server returns whole). */
+export function onePage<T>(items: T[]): Page<T> {
+  return { items, pagination: { page: 1, size: items.length, total: items.length, pages: 1 } };
+}

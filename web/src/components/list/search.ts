@@ -32,6 +32,8 @@ export interface SelectField extends FieldBase {
   options: readonly string[];
   /** i18n prefix: an option `v` is labelled `t(`${optionLabel}.${v}`)`; the value itself otherwise. */
   optionLabel?: string;
+  /** The i18n key of an option, when the value does not fit into one (`message.status`). */
+  optionKey?: (value: string) => string;
   /** No "all" choice: one option is always selected. */
   required?: boolean;
 }

@@ -1,5 +1,6 @@
 // Inbox endpoints (MS-6) as the console pages call them. Types come from the generated
 // OpenAPI schema (api/schema.d.ts).
+import { onePage } from '@/api/types';
 import {
   client,
   unwrap,
@@ -30,8 +31,8 @@ const id = (value: string) => ({ params: { path: { id: value } } });
 
 export const inboxApi = {
   list: (query: InboxQuery) => unwrapCursor(client.GET('/api/v1/messages/inbox', { params: { query } })),
-  keywords: (query: InboxKeywordQuery) =>
-    unwrapPage(client.GET('/api/v1/messages/inbox/keywords', { params: { query } })),
+  keywords: async (query: InboxKeywordQuery) =>
+    onePage(await unwrap(client.GET('/api/v1/messages/inbox/keywords', { params: { query } }))),
   createKeyword: (body: CreateInboxKeywordBody) =>
     unwrap(client.POST('/api/v1/messages/inbox/keywords', { body })),
   deleteKeyword: (value: string) => unwrap(client.DELETE('/api/v1/messages/inbox/keywords/{id}', id(value))),

@@ -1,5 +1,6 @@
 // Suppression list endpoints (MS-7) as the console pages call them. Types come from the
 // generated OpenAPI schema (api/schema.d.ts).
+import { onePage } from '@/api/types';
 import {
   client,
   saveDownload,
@@ -14,7 +15,6 @@ export type Suppression = ApiItem<'/api/v1/suppressions'>;
 export type SuppressionQuery = ApiQuery<'/api/v1/suppressions'>;
 export type CreateSuppressionBody = ApiBody<'/api/v1/suppressions', 'post'>;
 export type OptOutKeyword = ApiItem<'/api/v1/messages/opt-out-keywords'>;
-export type OptOutKeywordQuery = ApiQuery<'/api/v1/messages/opt-out-keywords'>;
 export type CreateOptOutKeywordBody = ApiBody<'/api/v1/messages/opt-out-keywords', 'post'>;
 
 export const SOURCES = ['mo', 'manual', 'import'] as const;
@@ -41,8 +41,7 @@ export const suppressionsApi = {
       'suppressions.csv',
     ),
 
-  optOutKeywords: (query: OptOutKeywordQuery) =>
-    unwrapPage(client.GET('/api/v1/messages/opt-out-keywords', { params: { query } })),
+  optOutKeywords: async () => onePage(await unwrap(client.GET('/api/v1/messages/opt-out-keywords'))),
   createOptOutKeyword: (body: CreateOptOutKeywordBody) =>
     unwrap(client.POST('/api/v1/messages/opt-out-keywords', { body })),
   deleteOptOutKeyword: (value: string) =>
