@@ -158,9 +158,11 @@ export function useListPage<Row>(options: ListOptions<Row>) {
   }
 
   let seq = 0;
-  async function load(): Promise<void> {
+  /** Fetches the rows of the current state; `quiet`: a background refresh (no spinner, keeps rows). */
+  async function load(opts?: { quiet?: boolean }): Promise<void> {
+    const quiet = opts?.quiet === true;
     const mine = ++seq;
-    loading.value = true;
+    loading.value = !quiet;
     try {
       if ('fetchCursor' in options) {
         const result = await options.fetchCursor({
@@ -186,7 +188,7 @@ export function useListPage<Row>(options: ListOptions<Row>) {
       }
     } catch {
       // The request client has shown the failure.
-      if (mine === seq) {
+      if (mine === seq && !quiet) {
         rows.value = [];
         total.value = 0;
         nextCursor.value = null;

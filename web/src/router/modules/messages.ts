@@ -67,7 +67,11 @@ const routes: RouteRecordRaw[] = [
         path: '/suppressions/keywords',
         name: 'messages-optout-keywords',
         component: () => import('@/views/messages/suppressions/keywords.vue'),
-        meta: { titleKey: 'suppressions.keywords.title', order: 5.1, permission: 'messages:optout-keyword:read' },
+        meta: {
+          titleKey: 'suppressions.keywords.title',
+          order: 5.1,
+          permission: 'messages:optout-keyword:read',
+        },
       },
       {
         path: '/callbacks',
