@@ -165,17 +165,17 @@ describe('UI-1 list pages keep their state in the URL', () => {
       const page = await signIn(server, context, admin.username, admin.password);
       await page.goto(`${server.baseUrl}/messages/outbox`);
       expect(await recipients(page)).toHaveLength(50);
-      const size = (await page.evaluate(`(() => {
+      const size = await page.evaluate<{ sider: number; page: number }>(`(() => {
         const sider = document.querySelector('.ant-layout-sider');
         return { sider: sider.getBoundingClientRect().height, page: document.documentElement.scrollHeight };
-      })()`)) as { sider: number; page: number };
+      })()`);
       expect(size.page).toBeGreaterThan(700);
       expect(size.sider).toBeGreaterThanOrEqual(size.page - 1);
       // Scrolled to the bottom, the menu is still in view.
       await page.evaluate('window.scrollTo(0, document.documentElement.scrollHeight)');
-      const menuTop = (await page.evaluate(
+      const menuTop = await page.evaluate<number>(
         `document.querySelector('[data-testid=side-menu]').getBoundingClientRect().top`,
-      )) as number;
+      );
       expect(menuTop).toBeGreaterThanOrEqual(0);
       expect(menuTop).toBeLessThan(200);
     } finally {

@@ -81,7 +81,7 @@ export async function unwrapCursor<E extends { data: unknown[]; pagination?: unk
 ): Promise<CursorPage<E['data'][number]>> {
   const envelope = await envelopeOf(call);
   const p = envelope.pagination as { nextCursor?: string | null } | undefined;
-  return { items: envelope.data as Array<E['data'][number]>, nextCursor: p?.nextCursor ?? null };
+  return { items: envelope.data, nextCursor: p?.nextCursor ?? null };
 }
 
 /**

@@ -71,9 +71,11 @@ export function sortRows<Row>(rows: Row[], sort: Sort | null): Row[] {
     if (y === null || y === undefined) {
       return -1;
     }
-    return (
-      (typeof x === 'number' && typeof y === 'number' ? x - y : String(x).localeCompare(String(y))) * dir
-    );
+    const order =
+      typeof x === 'number' && typeof y === 'number'
+        ? x - y
+        : JSON.stringify(x).localeCompare(JSON.stringify(y));
+    return order * dir;
   });
 }
 
@@ -322,8 +324,14 @@ export function useListPage<Row>(options: ListOptions<Row>) {
     return true;
   }
 
+  /** Changes one filter in the form (applied with `search`). */
+  function setFilter(key: string, value: string | undefined): void {
+    filters[key] = value;
+  }
+
   return {
     schema: options.search,
+    setFilter,
     run,
     filters,
     applied,

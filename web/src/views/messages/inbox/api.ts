@@ -1,15 +1,7 @@
 // Inbox endpoints (MS-6) as the console pages call them. Types come from the generated
 // OpenAPI schema (api/schema.d.ts).
 import { onePage } from '@/api/types';
-import {
-  client,
-  unwrap,
-  unwrapCursor,
-  unwrapPage,
-  type ApiBody,
-  type ApiItem,
-  type ApiQuery,
-} from '@/api/client';
+import { client, unwrap, unwrapCursor, type ApiBody, type ApiItem, type ApiQuery } from '@/api/client';
 
 export type Inbound = ApiItem<'/api/v1/messages/inbox'>;
 export type InboxQuery = ApiQuery<'/api/v1/messages/inbox'>;
