@@ -2,7 +2,9 @@
 // exports CSV with the filters on screen.
 import type { TableColumnType } from 'ant-design-vue';
 import type { SearchField } from '@/components/list/search';
-import type { DataChangeEntry, LoginEntry, OperationEntry } from './api';
+import type { CursorPage } from '@/api/types';
+import { booleanOf, type Filters } from '@/components/list/search';
+import { auditApi, type AuditQuery, type DataChangeEntry, type LoginEntry, type OperationEntry } from './api';
 
 type T = (key: string) => string;
 
@@ -96,3 +98,48 @@ export function loginColumns(t: T): TableColumnType<LoginEntry>[] {
     { title: t('audit.fields.userAgent'), dataIndex: 'userAgent', key: 'userAgent', ellipsis: true },
   ];
 }
+
+export type AuditLog = 'operations' | 'data-changes' | 'logins';
+
+/** Everything that tells one log's page from another's. */
+interface AuditLogSpec {
+  search: SearchField[];
+  columns: (t: T) => TableColumnType<object>[];
+  fetch: (filters: Filters, size: number) => Promise<CursorPage<object>>;
+  export: (filters: Filters) => Promise<void>;
+  exportPermission: string;
+}
+
+const asQuery = (f: Filters) => f as Partial<AuditQuery>;
+/** The sign-in log filters on a boolean. */
+function loginQuery(f: Filters) {
+  const { success, ...rest } = f;
+  const ok = booleanOf(success);
+  return { ...rest, ...(ok !== undefined ? { success: ok } : {}) };
+}
+// Exports take the list's query schema, whose `size` is required there and ignored here.
+const EXPORT_SIZE = 100;
+
+export const AUDIT_LOGS: Record<AuditLog, AuditLogSpec> = {
+  operations: {
+    search: operationSearch,
+    columns: operationColumns as AuditLogSpec['columns'],
+    fetch: (f, size) => auditApi.operations({ ...asQuery(f), size }),
+    export: (f) => auditApi.exportOperations({ ...asQuery(f), size: EXPORT_SIZE }),
+    exportPermission: 'audit:operation:export',
+  },
+  'data-changes': {
+    search: dataChangeSearch,
+    columns: dataChangeColumns as AuditLogSpec['columns'],
+    fetch: (f, size) => auditApi.dataChanges({ ...asQuery(f), size }),
+    export: (f) => auditApi.exportDataChanges({ ...asQuery(f), size: EXPORT_SIZE }),
+    exportPermission: 'audit:data-change:export',
+  },
+  logins: {
+    search: loginSearch,
+    columns: loginColumns as AuditLogSpec['columns'],
+    fetch: (f, size) => auditApi.logins({ ...loginQuery(f), size }),
+    export: (f) => auditApi.exportLogins({ ...loginQuery(f), size: EXPORT_SIZE }),
+    exportPermission: 'audit:login:export',
+  },
+};
