@@ -1,12 +1,12 @@
 // Screenshots for the README: the dashboard and a message's timeline in English and Chinese,
 // taken from a real first run (fresh data directory, demo mode) with Debian's Chromium.
 //
-//   node scripts/screenshots.mjs            # writes docs/images/{dashboard,message}-{en-US,zh-CN}.png
+//   node scripts/screenshots.mjs            # writes docs/images/{dashboard,message,outbox}-{en-US,zh-CN}.png
 //
 // Not a test: it only produces images. It builds the console if stale, starts `pigeon start`
 // on a temporary data directory and a free port, sends some SMS and an e-mail with the demo
 // key, waits for them to be delivered, and photographs the pages.
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
@@ -45,10 +45,27 @@ async function waitFor(fn, timeoutMs, what) {
   }
 }
 
+/** Chinese pages need a CJK font, or Chromium draws boxes: install Debian's Noto CJK when missing. */
+function ensureCjkFont() {
+  if (spawnSync('dpkg', ['-s', 'fonts-noto-cjk'], { stdio: 'ignore' }).status === 0) {
+    return;
+  }
+  process.stdout.write('installing fonts-noto-cjk (Chinese screenshots need it)\n');
+  const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
+  const update = spawnSync('apt-get', ['update', '-qq'], { stdio: 'inherit', env });
+  const install = spawnSync('apt-get', ['install', '-y', '-qq', 'fonts-noto-cjk'], { stdio: 'inherit', env });
+  if (update.status !== 0 || install.status !== 0) {
+    throw new Error(
+      'fonts-noto-cjk is missing and could not be installed: apt-get install -y fonts-noto-cjk',
+    );
+  }
+}
+
 async function main() {
   if (!fs.existsSync(CHROMIUM)) {
     throw new Error(`Chromium not found at ${CHROMIUM}: apt-get install -y chromium`);
   }
+  ensureCjkFont();
   ensureWebBuild();
   fs.mkdirSync(outDir, { recursive: true });
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'pigeon-screenshots-'));
@@ -167,6 +184,12 @@ async function main() {
         await page.screenshot({ path: path.join(outDir, `message-${locale}.png`), fullPage: true });
         process.stdout.write(`wrote docs/images/message-${locale}.png\n`);
       }
+
+      // A list page: filters, the table and its pager, state in the URL.
+      await page.goto(`${base}/messages/outbox?status=delivered`);
+      await page.getByTestId('outbox-table').locator('tbody tr.ant-table-row').first().waitFor();
+      await page.screenshot({ path: path.join(outDir, `outbox-${locale}.png`), fullPage: true });
+      process.stdout.write(`wrote docs/images/outbox-${locale}.png\n`);
       await context.close();
     }
   } finally {

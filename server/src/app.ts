@@ -45,6 +45,7 @@ import {
 import {
   ProviderRegistry,
   ProviderService,
+  ProviderSystemMailer,
   registerProvidersModule,
   type Providers,
 } from './modules/providers/index.js';
@@ -155,7 +156,11 @@ async function buildServices(ctx: AppContext, opts: BuildOptions): Promise<AppSe
   });
 
   const registry = new ProviderRegistry(ctx);
-  const providers: Providers = { registry, providers: new ProviderService(ctx, audit, registry) };
+  const providers: Providers = {
+    registry,
+    providers: new ProviderService(ctx, audit, registry),
+    mailer: new ProviderSystemMailer(ctx, registry),
+  };
   const routing = new RoutingService(
     ctx,
     audit,

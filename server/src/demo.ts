@@ -2,7 +2,8 @@
 // for (PIGEON_DEMO=true), starts the built-in SMSC simulator and SMTP sink in this process on
 // loopback and seeds, through the services, a demo enterprise with a balance, a sending account
 // with an API key, a default price plan, an SMPP and an SMTP provider pointing at the
-// simulators, and route rules — so a newcomer can send an SMS and watch it reach "delivered".
+// simulators (with costs below the prices, so the profit page shows real margins), and route
+// rules — so a newcomer can send an SMS and watch it reach "delivered".
 // Later starts of a demo data directory start the simulators again on the same ports (or move
 // the providers to new ones); PIGEON_DEMO=false leaves them off.
 import type { Kysely } from 'kysely';
@@ -42,6 +43,18 @@ const SMS_PRICES: Record<string, number> = {
   BR: 20_000,
 };
 const EMAIL_PRICE = 1_000;
+/**
+ * What the demo providers cost us, per SMS part / e-mail: 55–80 % of the price, so the profit
+ * page shows margins a real operator would see rather than 100 %.
+ */
+const COST_SHARE: Record<string, number> = { GB: 0.7, US: 0.6, CN: 0.8, IN: 0.8, DE: 0.65, BR: 0.75 };
+const DEFAULT_COST_SHARE = 0.7;
+const EMAIL_COST = 400;
+
+/** The demo SMSC's cost of one part to `country` (micro-units). */
+export function demoSmsCost(country: string): number {
+  return Math.round((SMS_PRICES[country] ?? 0) * (COST_SHARE[country] ?? DEFAULT_COST_SHARE));
+}
 /** E-mail has no destination country; rate cards price it under ZZ (messages' NO_COUNTRY). */
 const EMAIL_COUNTRY = 'ZZ';
 
@@ -138,6 +151,10 @@ async function seed(
     enabled: true,
     remark: 'Built-in SMTP sink of demo mode; mail never leaves this process.',
   });
+  for (const country of Object.keys(SMS_PRICES)) {
+    await providers.createCost(auth, smpp.id, { country, currency: CURRENCY, cost: demoSmsCost(country) });
+  }
+  await providers.createCost(auth, smtp.id, { country: EMAIL_COUNTRY, currency: CURRENCY, cost: EMAIL_COST });
   await routing.create(auth, {
     name: 'Demo: all SMS to the simulator',
     channel: 'sms',

@@ -93,6 +93,72 @@ describe('SPEC §2 demo mode start-up hook', () => {
     expect(status).toBe('delivered');
   }, 40_000);
 
+  it('counts an e-mail delivered at submit as sent too: one SMS and one e-mail are sent 2, delivered 2', async () => {
+    const key = /^Demo API key: (pgn_\S+)/.exec(lines[1] ?? '')![1]!;
+    const state = (await demoState(app.ctx.db))!;
+    const res = await app.inject({
+      method: 'POST',
+      url: '/api/v1/messages',
+      headers: { 'x-api-key': key },
+      payload: {
+        channel: 'email',
+        to: 'someone@example.com',
+        from: 'demo@pigeon.local',
+        subject: 'Hi',
+        text: 'Hello',
+      },
+    });
+    expect(res.statusCode, res.body).toBe(201);
+    const id = res.json<Body<{ id: string }>>().data.id;
+    await waitFor(
+      async () => {
+        const m = await app.inject({
+          method: 'GET',
+          url: `/api/v1/messages/${id}`,
+          headers: { 'x-api-key': key },
+        });
+        return m.json<Body<{ status: string }>>().data.status === 'delivered' ? true : undefined;
+      },
+      30_000,
+      'the demo e-mail to be delivered',
+    );
+    const admin = await signInAdmin(app);
+    const totals = await waitFor(
+      async () => {
+        const r = await app.inject({
+          method: 'GET',
+          url: `/api/v1/stats/overview?enterpriseId=${state.enterpriseId}`,
+          headers: admin.headers,
+        });
+        const t = r.json<Body<{ totals: { sent: number; delivered: number } }>>().data.totals;
+        return t.delivered === 2 ? t : undefined;
+      },
+      10_000,
+      'both deliveries to be counted',
+    );
+    expect(totals).toMatchObject({ sent: 2, delivered: 2 });
+  }, 40_000);
+
+  it('seeds provider costs below the prices, so the profit report shows a real margin', async () => {
+    const admin = await signInAdmin(app);
+    const from = new Date(Date.now() - 86_400_000).toISOString().slice(0, 10);
+    const to = new Date(Date.now() + 86_400_000).toISOString().slice(0, 10);
+    const res = await app.inject({
+      method: 'GET',
+      url: `/api/v1/billing/profit?from=${from}&to=${to}&groupBy=country`,
+      headers: admin.headers,
+    });
+    expect(res.statusCode, res.body).toBe(200);
+    const report =
+      res.json<Body<{ rows: Array<{ key: string; revenue: number; cost: number; margin: number }> }>>().data;
+    // The SMS of the test above went to GB: price 40 000, cost 70 % of it.
+    const gb = report.rows.find((r) => r.key === 'GB');
+    expect(gb).toBeDefined();
+    expect(gb!.revenue).toBe(40_000);
+    expect(gb!.cost).toBe(28_000);
+    expect(gb!.margin).toBe(12_000);
+  });
+
   it('runs again on a later start without seeding twice, and PIGEON_DEMO=false stays away', async () => {
     const before = await demoState(app.ctx.db);
     const again = await runHook(app, { isNewDataDir: false });

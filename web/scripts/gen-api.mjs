@@ -2,7 +2,8 @@
 //   1. server/scripts/openapi.ts builds the app and writes src/api/openapi.json;
 //   2. openapi-typescript turns it into src/api/schema.d.ts.
 // Both files are generated, committed, and never edited by hand; run `npm run gen:api -w web`
-// whenever a route or schema changes.
+// whenever a route or schema changes. `--out DIR` writes both into DIR instead (CI regenerates
+// them there and fails when they differ from the committed ones).
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -13,8 +14,11 @@ import * as prettier from 'prettier';
 
 const web = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const root = path.resolve(web, '..');
-const jsonFile = path.join(web, 'src/api/openapi.json');
-const typesFile = path.join(web, 'src/api/schema.d.ts');
+const outArg = process.argv.indexOf('--out');
+const outDir = outArg >= 0 ? path.resolve(process.argv[outArg + 1] ?? '.') : path.join(web, 'src/api');
+fs.mkdirSync(outDir, { recursive: true });
+const jsonFile = path.join(outDir, 'openapi.json');
+const typesFile = path.join(outDir, 'schema.d.ts');
 
 const r = spawnSync('npx', ['--no-install', 'tsx', 'server/scripts/openapi.ts', jsonFile], {
   cwd: root,
@@ -32,7 +36,8 @@ const header =
   "// change the server's route schemas and run `npm run gen:api -w web`.\n\n";
 
 async function writeFormatted(file, text) {
-  const options = (await prettier.resolveConfig(file)) ?? {};
+  // Format as the committed files are, wherever this one is written.
+  const options = (await prettier.resolveConfig(path.join(web, 'src/api', path.basename(file)))) ?? {};
   fs.writeFileSync(file, await prettier.format(text, { ...options, filepath: file }));
 }
 

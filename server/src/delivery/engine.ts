@@ -6,7 +6,7 @@
 import type { Logger } from 'pino';
 import type { Clock, TimerHandle } from '../platform/clock.js';
 import { EmbeddedQueue, type WorkQueue } from '../platform/queue/queue.js';
-import { Batcher } from './batcher.js';
+import { Batcher } from '../platform/batcher.js';
 import { DueHeap } from './heap.js';
 import type { Connector, DeliveryReceipt } from './connectors/types.js';
 import type {

@@ -94,7 +94,7 @@ describe('MS-7 suppression list console', () => {
     try {
       await signIn(page);
       await page.getByTestId('side-menu').getByText('Messages', { exact: true }).click();
-      await page.getByTestId('side-menu').getByText('Inbox').click();
+      await page.getByTestId('side-menu').getByText('Inbox', { exact: true }).click();
       const table = page.getByTestId('inbox-table');
       await table.getByText('STOP sending me offers').waitFor();
       await table.getByText('Opt-out').waitFor();

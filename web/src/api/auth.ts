@@ -1,7 +1,6 @@
-// The identity module's session endpoints (login, MFA, refresh, logout, me). Typed by hand
-// from the agreed contract until the routes are in the OpenAPI document; then these types
-// can come from `components['schemas']` in schema.d.ts.
-import { request } from './request';
+// The identity module's session endpoints (login, MFA, logout, me, password reset).
+import { client, silentFetch, unwrap } from './client';
+import { apiFetch } from './request';
 import type { SessionTokens } from './session';
 
 export type UserType = 'staff' | 'customer';
@@ -34,23 +33,25 @@ export function isMfaChallenge(result: LoginResult): result is MfaChallenge {
 }
 
 // Sign-in failures are shown on the form, so these calls do not toast; they carry no
-// token, so a 401 (wrong password) is an answer, not an expired session.
+// token, so a 401 (wrong password) is an answer, not an expired session. The server's schema
+// types `user` loosely (its shape is the /auth/me answer), hence the one cast per call.
+const anonymous = { fetch: (r: Request) => apiFetch(r, { auth: false, silent: true }) };
+
 export const authApi = {
-  login: (username: string, password: string) =>
-    request<LoginResult>('/api/v1/auth/login', {
-      method: 'POST',
-      body: { username, password },
-      auth: false,
-      silent: true,
-    }),
-  loginMfa: (mfaToken: string, code: string) =>
-    request<LoginSuccess>('/api/v1/auth/login/mfa', {
-      method: 'POST',
-      body: { mfaToken, code },
-      auth: false,
-      silent: true,
-    }),
+  login: async (username: string, password: string) =>
+    (await unwrap(
+      client.POST('/api/v1/auth/login', { body: { username, password }, ...anonymous }),
+    )) as LoginResult,
+  loginMfa: async (mfaToken: string, code: string) =>
+    (await unwrap(
+      client.POST('/api/v1/auth/login/mfa', { body: { mfaToken, code }, ...anonymous }),
+    )) as LoginSuccess,
   logout: (refreshToken: string) =>
-    request<unknown>('/api/v1/auth/logout', { method: 'POST', body: { refreshToken }, silent: true }),
-  me: () => request<CurrentUser>('/api/v1/auth/me'),
+    unwrap(client.POST('/api/v1/auth/logout', { body: { refreshToken }, fetch: silentFetch })),
+  me: async () => (await unwrap(client.GET('/api/v1/auth/me'))) as CurrentUser,
+  /** Always answers the same, whether the account exists or not. */
+  requestPasswordReset: (login: string) =>
+    unwrap(client.POST('/api/v1/auth/password-reset/request', { body: { login }, ...anonymous })),
+  confirmPasswordReset: (token: string, password: string) =>
+    unwrap(client.POST('/api/v1/auth/password-reset/confirm', { body: { token, password }, ...anonymous })),
 };

@@ -7097,6 +7097,7 @@ export interface paths {
                 segments: number;
                 status:
                   | 'accepted'
+                  | 'pending_review'
                   | 'queued'
                   | 'sending'
                   | 'sent'
@@ -7106,7 +7107,8 @@ export interface paths {
                   | 'failed'
                   | 'rejected'
                   | 'canceled'
-                  | 'partially_delivered';
+                  | 'partially_delivered'
+                  | 'unknown';
                 to: string;
               };
               message: string;
@@ -7212,6 +7214,7 @@ export interface paths {
                 source: string;
                 status:
                   | 'accepted'
+                  | 'pending_review'
                   | 'queued'
                   | 'sending'
                   | 'sent'
@@ -7221,7 +7224,8 @@ export interface paths {
                   | 'failed'
                   | 'rejected'
                   | 'canceled'
-                  | 'partially_delivered';
+                  | 'partially_delivered'
+                  | 'unknown';
                 subject: string | null;
                 /**
                  * Format: uuid
@@ -7271,6 +7275,11 @@ export interface paths {
                   /** Format: date-time */
                   at: string;
                   detail: string;
+                  /**
+                   * Format: uuid
+                   * @description UUIDv7 id
+                   */
+                  providerId?: string;
                   /** @description accepted, queued, attempt, sent, receipt, delivered, … */
                   status: string;
                 }[];
@@ -7382,6 +7391,7 @@ export interface paths {
                 source: string;
                 status:
                   | 'accepted'
+                  | 'pending_review'
                   | 'queued'
                   | 'sending'
                   | 'sent'
@@ -7391,7 +7401,8 @@ export interface paths {
                   | 'failed'
                   | 'rejected'
                   | 'canceled'
-                  | 'partially_delivered';
+                  | 'partially_delivered'
+                  | 'unknown';
                 subject: string | null;
                 /**
                  * Format: uuid
@@ -7459,6 +7470,7 @@ export interface paths {
                 segments: number;
                 status:
                   | 'accepted'
+                  | 'pending_review'
                   | 'queued'
                   | 'sending'
                   | 'sent'
@@ -7468,7 +7480,8 @@ export interface paths {
                   | 'failed'
                   | 'rejected'
                   | 'canceled'
-                  | 'partially_delivered';
+                  | 'partially_delivered'
+                  | 'unknown';
                 /** Format: date-time */
                 updatedAt: string;
               };
@@ -7584,6 +7597,7 @@ export interface paths {
                   segments?: number;
                   status?:
                     | 'accepted'
+                    | 'pending_review'
                     | 'queued'
                     | 'sending'
                     | 'sent'
@@ -7593,7 +7607,8 @@ export interface paths {
                     | 'failed'
                     | 'rejected'
                     | 'canceled'
-                    | 'partially_delivered';
+                    | 'partially_delivered'
+                    | 'unknown';
                   to?: string;
                 }[];
               };
@@ -8065,6 +8080,7 @@ export interface paths {
           size: number;
           status?:
             | 'accepted'
+            | 'pending_review'
             | 'queued'
             | 'sending'
             | 'sent'
@@ -8074,7 +8090,8 @@ export interface paths {
             | 'failed'
             | 'rejected'
             | 'canceled'
-            | 'partially_delivered';
+            | 'partially_delivered'
+            | 'unknown';
           to?: string;
         };
         header?: never;
@@ -8151,6 +8168,7 @@ export interface paths {
                 source: string;
                 status:
                   | 'accepted'
+                  | 'pending_review'
                   | 'queued'
                   | 'sending'
                   | 'sent'
@@ -8160,7 +8178,8 @@ export interface paths {
                   | 'failed'
                   | 'rejected'
                   | 'canceled'
-                  | 'partially_delivered';
+                  | 'partially_delivered'
+                  | 'unknown';
                 subject: string | null;
                 /**
                  * Format: uuid

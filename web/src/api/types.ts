@@ -46,3 +46,20 @@ export function isErrorEnvelope(body: unknown): body is ErrorEnvelope {
     typeof (body as { message: unknown }).message === 'string'
   );
 }
+
+/** One page of a page-numbered list. */
+export interface Page<T> {
+  items: T[];
+  pagination: PagePagination;
+}
+
+/** One page of a cursor-paged list. */
+export interface CursorPage<T> {
+  items: T[];
+  nextCursor: string | null;
+}
+
+/** An unpaged list as one page (small lists the server returns whole). */
+export function onePage<T>(items: T[]): Page<T> {
+  return { items, pagination: { page: 1, size: items.length, total: items.length, pages: 1 } };
+}

@@ -28,6 +28,18 @@ export function createRoutes(pages: RouteRecordRaw[] = moduleRoutes): RouteRecor
       meta: { public: true, titleKey: 'auth.login.submit' },
     },
     {
+      path: '/forgot-password',
+      name: 'forgot-password',
+      component: () => import('@/views/auth/forgot-password.vue'),
+      meta: { public: true, titleKey: 'auth.forgot.title' },
+    },
+    {
+      path: '/reset-password',
+      name: 'reset-password',
+      component: () => import('@/views/auth/reset-password.vue'),
+      meta: { public: true, titleKey: 'auth.reset.title' },
+    },
+    {
       path: '/',
       name: LAYOUT_ROUTE_NAME,
       component: BasicLayout,

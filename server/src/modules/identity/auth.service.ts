@@ -20,6 +20,8 @@ import type { UsersTable } from './identity.tables.js';
 import { hashPassword, passwordPolicyViolation, verifyPassword } from './passwords.js';
 import { TokenSigner, apiKeyPrefix, randomToken, safeEqualHex, sha256 } from './tokens.js';
 import { AuthErrors } from './identity.errors.js';
+import type { Locale } from '../../platform/i18n/i18n.js';
+import { PASSWORD_RESET_REQUESTED, type PasswordResetRequested } from './password-reset-mail.js';
 
 /** Lockout (ID-2): after this many consecutive failures the account locks, doubling each time. */
 export const LOCKOUT_THRESHOLD = 5;
@@ -430,9 +432,13 @@ export class AuthService implements Authenticator {
 
   /**
    * Stores a reset token valid for one hour and announces it (`identity.password_reset_requested`)
-   * for the mail sender. Returns the token for the caller inside the process (never over HTTP).
+   * for the mail sender (`password-reset-mail.ts`), with the console URL its link points to.
+   * Returns the token for the caller inside the process (never over HTTP).
    */
-  async requestPasswordReset(login: string): Promise<string | null> {
+  async requestPasswordReset(
+    login: string,
+    link: { consoleUrl?: string; locale?: Locale } = {},
+  ): Promise<string | null> {
     const user =
       (await repo.userByUsername(this.ctx.db, login)) ??
       (await this.ctx.db.selectFrom('users').selectAll().where('email', '=', login).executeTakeFirst());
@@ -453,8 +459,14 @@ export class AuthService implements Authenticator {
       })
       .execute();
     this.ctx.events.emit(
-      'identity.password_reset_requested',
-      { userId: user.id, email: user.email, token },
+      PASSWORD_RESET_REQUESTED,
+      {
+        userId: user.id,
+        email: user.email,
+        token,
+        consoleUrl: link.consoleUrl ?? null,
+        locale: link.locale ?? 'en-US',
+      } satisfies PasswordResetRequested,
       user.enterprise_id,
     );
     return token;

@@ -4,7 +4,7 @@ import { Type } from 'typebox';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { AppContext } from '../../context.js';
-import { EnvelopeOf, PageOf, ok, paged } from '../../platform/http/envelope.js';
+import { EnvelopeOf, PageOf, ok, paged, requestLocale } from '../../platform/http/envelope.js';
 import { Done, IdParams } from '../../platform/http/schemas.js';
 import { PageQuery } from '../../platform/http/pagination.js';
 import { SELF, type PermissionRegistry } from '../../platform/auth/permissions.js';
@@ -205,7 +205,10 @@ export function registerIdentityRoutes(app: FastifyInstance, ctx: AppContext, s:
       },
     },
     async (request) => {
-      await s.auth.requestPasswordReset(request.body.login);
+      await s.auth.requestPasswordReset(request.body.login, {
+        consoleUrl: ctx.config.publicUrl || `${request.protocol}://${request.host}`,
+        locale: requestLocale(request),
+      });
       return ok({ done: true });
     },
   );

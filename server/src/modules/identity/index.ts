@@ -14,3 +14,8 @@ export { blockListOf, isValidIpOrCidr } from './auth.service.js';
 export { hashPassword, verifyPassword } from './passwords.js';
 export { ApiKeySchema, CreatedApiKeySchema } from './identity.schemas.js';
 export type { ApiKeyOwnerType, DataScope, UserType } from './identity.tables.js';
+export {
+  PASSWORD_RESET_REQUESTED,
+  sendPasswordResetMail,
+  type PasswordResetRequested,
+} from './password-reset-mail.js';

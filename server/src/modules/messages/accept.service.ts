@@ -643,20 +643,26 @@ export class AcceptService {
           if (!refusedEnterprises.has(r.account.enterprise.id)) {
             continue;
           }
-          let broke = false;
+          // Set once a charge was refused: what the balance still had then (micro-units).
+          let available: number | null = null;
           for (const d of r.drafts) {
             if (outcomes[i]?.has(d.index)) {
               continue;
             }
-            if (!broke) {
+            if (available === null) {
               const one = await billing.chargeMany(trx, [d.charge], { onInsufficient: 'skip' });
               lowBalance.push(one);
-              if (one.refused.length === 0) {
+              const refused = one.refused[0];
+              if (!refused) {
                 continue;
               }
-              broke = true;
+              available = refused.available;
             }
-            outcomes[i]?.set(d.index, rejection('INSUFFICIENT_BALANCE', MR.insufficientBalance, r.locale));
+            const shortfall = { required: d.charge.amount, available };
+            outcomes[i]?.set(
+              d.index,
+              rejection('INSUFFICIENT_BALANCE', MR.insufficientBalance, r.locale, undefined, shortfall),
+            );
           }
         }
       }
@@ -769,6 +775,8 @@ export class AcceptService {
       }
       // Short: item by item in request order until the quota runs out.
       let out = false;
+      // The refusal's text names the channel and what was left, as the quota error states them.
+      let quotaShortfall: Record<string, unknown> = { channel: g.channel, remaining: 0, requested: 1 };
       for (const i of g.reqs) {
         const r = reqs[i] as CommitRequest;
         for (const d of r.drafts) {
@@ -784,10 +792,14 @@ export class AcceptService {
                 throw err;
               }
               out = true;
+              quotaShortfall = { ...quotaShortfall, ...err.params };
             }
           }
           refused.add(d.row.id);
-          outcomes[i]?.set(d.index, rejection('QUOTA_EXCEEDED', MR.quotaExceeded, r.locale));
+          outcomes[i]?.set(
+            d.index,
+            rejection('QUOTA_EXCEEDED', MR.quotaExceeded, r.locale, undefined, { ...quotaShortfall }),
+          );
         }
       }
     }

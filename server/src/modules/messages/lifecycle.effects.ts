@@ -75,5 +75,9 @@ export function statusEvent(c: StatusChange): MessageStatusEvent {
     textStart: row.body.slice(0, 20),
     createdAt: row.created_at,
     at: c.at,
+    // E-mail: the SMTP server's acceptance is its final state; it never went through `sent`.
+    ...(c.from === 'sending' && row.status !== 'sent' && row.status !== 'queued'
+      ? { skippedSent: true }
+      : {}),
   };
 }

@@ -122,4 +122,9 @@ export interface MessageStatusEvent {
   createdAt: string;
   /** ISO time of this change. */
   at: string;
+  /**
+   * The provider confirmed the final state with the submit itself (SMTP: accepted by the
+   * server), so no `sent` change came before this one; counters still count the message as sent.
+   */
+  skippedSent?: boolean;
 }

@@ -178,6 +178,7 @@ export const TimelineEntry = Type.Object({
   at: Timestamp,
   status: Type.String({ description: 'accepted, queued, attempt, sent, receipt, delivered, …' }),
   detail: Type.String(),
+  providerId: Type.Optional(Uuid),
 });
 
 export const AttemptSchema = Type.Object({

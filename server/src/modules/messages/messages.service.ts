@@ -315,7 +315,7 @@ export class MessageService {
   async detail(auth: AuthContext, id: string) {
     const r = await this.load(auth, id);
     const [attempts, parts] = await Promise.all([this.deps.repo.attemptsOf(id), this.deps.repo.partsOf(id)]);
-    const timeline: Array<{ at: string; status: string; detail: string }> = [];
+    const timeline: Array<{ at: string; status: string; detail: string; providerId?: string }> = [];
     timeline.push({
       at: r.created_at,
       status: 'accepted',
@@ -328,7 +328,9 @@ export class MessageService {
       timeline.push({
         at: a.finished_at,
         status: a.outcome === 'sent' ? 'sent' : a.outcome === 'retry' ? 'retry' : 'failed',
-        detail: `attempt ${a.attempt} via ${a.provider_id}${a.error_code ? `: ${a.error_code} ${a.error_message ?? ''}` : ''} (${a.latency_ms} ms)`,
+        // The provider is a field, not text, so the console can name it in the reader's language.
+        detail: `attempt ${a.attempt}${a.error_code ? `: ${a.error_code} ${a.error_message ?? ''}` : ''} (${a.latency_ms} ms)`,
+        providerId: a.provider_id,
       });
     }
     for (const p of parts) {

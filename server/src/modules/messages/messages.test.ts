@@ -89,6 +89,11 @@ describe('MS-1 MS-3 MS-4 send → SMPP → receipt', () => {
     expect(done.timeline.map((t: { status: string }) => t.status)).toEqual(
       expect.arrayContaining(['accepted', 'queued', 'sent', 'receipt', 'delivered']),
     );
+    // The attempt names its provider as a field for the console to name, not as a UUID in the text.
+    const sent = done.timeline.find((t: { status: string }) => t.status === 'sent') as
+      { detail: string; providerId?: string } | undefined;
+    expect(sent?.providerId).toBe(done.deliveryAttempts[0]?.providerId);
+    expect(sent?.detail).not.toMatch(/[0-9a-f]{8}-[0-9a-f]{4}-/);
     expect(await balance(m.tenant.enterpriseId)).toBe(before - SMS_PRICE);
     expect(await ledgerCount(id, 'charge')).toBe(1);
     const status = await app.inject({

@@ -8,3 +8,4 @@ export {
 } from './provider-registry.js';
 export { ProviderService } from './providers.service.js';
 export { registerProvidersModule, type Providers } from './providers.module.js';
+export { ProviderSystemMailer, type SystemMailer } from './system-mailer.js';

@@ -107,8 +107,18 @@ export class StatsCounters {
     return this.version;
   }
 
-  /** Counts one status change. */
+  /**
+   * Counts one status change. A message delivered at submit (e-mail) never passes `sent`, so
+   * its delivery also counts as a `sent` change: "sent" is every message that left.
+   */
   record(e: MessageStatusEvent): void {
+    if (e.skippedSent === true && e.status !== 'sent') {
+      this.count({ ...e, status: 'sent', skippedSent: false });
+    }
+    this.count(e);
+  }
+
+  private count(e: MessageStatusEvent): void {
     const ms = Date.parse(e.at);
     const atMs = Number.isFinite(ms) ? ms : this.ctx.clock.now();
     const minute = minuteOf(atMs);

@@ -66,6 +66,11 @@ export function registerMessages(messages: Catalogue): void {
   }
 }
 
+/** Every key of the catalogue (codes and `field.` reasons), for tests that walk it. */
+export function catalogueKeys(): string[] {
+  return Object.keys(catalogue);
+}
+
 export function hasMessage(key: string): boolean {
   return key in catalogue;
 }

@@ -34,6 +34,12 @@ const routes: RouteRecordRaw[] = [
         meta: { titleKey: 'inbox.title', order: 3, permission: 'messages:inbox:read' },
       },
       {
+        path: '/inbox/keywords',
+        name: 'messages-inbox-keywords',
+        component: () => import('@/views/messages/inbox/keywords.vue'),
+        meta: { titleKey: 'inbox.keywords.title', order: 3.1, permission: 'messages:inbox-keyword:read' },
+      },
+      {
         path: '/templates',
         name: 'templates-list',
         component: () => import('@/views/messages/templates/list.vue'),
@@ -56,6 +62,16 @@ const routes: RouteRecordRaw[] = [
         name: 'messages-suppressions',
         component: () => import('@/views/messages/suppressions/list.vue'),
         meta: { titleKey: 'suppressions.title', order: 5, permission: 'messages:suppression:read' },
+      },
+      {
+        path: '/suppressions/keywords',
+        name: 'messages-optout-keywords',
+        component: () => import('@/views/messages/suppressions/keywords.vue'),
+        meta: {
+          titleKey: 'suppressions.keywords.title',
+          order: 5.1,
+          permission: 'messages:optout-keyword:read',
+        },
       },
       {
         path: '/callbacks',

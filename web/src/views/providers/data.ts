@@ -1,6 +1,8 @@
 // The provider form's model and how it maps to and from the API: common fields, then the
 // connection settings of the chosen type. Settings the form does not show are kept as they
 // are; passwords and secret variables are write-only (empty means "keep the stored one").
+import type { TableColumnType } from 'ant-design-vue';
+import type { SearchField } from '@/components/list/search';
 import type { CreateProviderBody, Provider, ProviderChannel, ProviderHealth, ProviderType } from './api';
 
 export const CHANNELS: readonly ProviderChannel[] = ['sms', 'email', 'webhook'];
@@ -15,16 +17,59 @@ export const BIND_MODES = ['transceiver', 'transmitter', 'receiver', 'transmitte
 /** How often the list refreshes health and freeze state. */
 export const POLL_INTERVAL_MS = 10_000;
 
-export interface ProviderFilters {
-  keyword: string;
-  channel: ProviderChannel | undefined;
-  type: ProviderType | undefined;
-  health: ProviderHealth | undefined;
-  isFrozen: boolean | undefined;
-}
+export const providerSearch: SearchField[] = [
+  { type: 'text', key: 'keyword', label: 'providers.fields.name', testid: 'providers-filter-keyword' },
+  {
+    type: 'select',
+    key: 'channel',
+    label: 'providers.fields.channel',
+    options: CHANNELS,
+    optionLabel: 'providers.channels',
+    width: 120,
+  },
+  {
+    type: 'select',
+    key: 'type',
+    label: 'providers.fields.type',
+    options: TYPES,
+    optionLabel: 'providers.types',
+    width: 110,
+  },
+  {
+    type: 'select',
+    key: 'health',
+    label: 'providers.fields.health',
+    options: HEALTHS,
+    optionLabel: 'providers.health',
+    width: 120,
+  },
+  {
+    type: 'boolean',
+    key: 'isFrozen',
+    label: 'providers.fields.frozen',
+    yes: 'providers.yes',
+    no: 'providers.no',
+    width: 110,
+  },
+];
 
-export function emptyFilters(): ProviderFilters {
-  return { keyword: '', channel: undefined, type: undefined, health: undefined, isFrozen: undefined };
+export function providerColumns(t: (key: string) => string): TableColumnType<Provider>[] {
+  return [
+    { title: t('providers.fields.name'), dataIndex: 'name', key: 'name', sorter: true },
+    { title: t('providers.fields.channel'), key: 'channel', width: 100 },
+    { title: t('providers.fields.type'), key: 'type', width: 90 },
+    { title: t('providers.fields.state'), key: 'state', width: 200 },
+    { title: t('providers.fields.tps'), dataIndex: 'tps', key: 'tps', width: 80, sorter: true },
+    { title: t('providers.fields.quota'), key: 'quota', width: 140 },
+    {
+      title: t('providers.fields.healthCheckedAt'),
+      dataIndex: 'healthCheckedAt',
+      key: 'healthCheckedAt',
+      width: 160,
+      sorter: true,
+    },
+    { title: t('providers.actions.title'), key: 'actions', fixed: 'right', width: 380 },
+  ];
 }
 
 export interface ProviderForm {

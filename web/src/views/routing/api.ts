@@ -1,17 +1,7 @@
 // The routing module's endpoints as the console pages call them, plus the two lists the
 // pickers need (providers, sending accounts), which belong to other modules and may be
 // missing or forbidden: those loaders return null and the pickers fall back to plain ids.
-import { request, requestEnvelope } from '@/api/request';
-import type { paths } from '@/api/schema';
-import type { PagePagination } from '@/api/types';
-
-type JsonOf<R> = R extends { content: { 'application/json': infer B } } ? B : never;
-type DataOf<P extends keyof paths, M extends 'get' | 'post' | 'put' | 'patch'> =
-  NonNullable<paths[P][M]> extends { responses: { 200: infer R } }
-    ? JsonOf<R> extends { data: infer D }
-      ? D
-      : never
-    : never;
+import { client, silentFetch, unwrap, unwrapPage, type ApiData } from '@/api/client';
 
 export type Channel = 'sms' | 'email' | 'inapp' | 'webhook';
 export type RoutingMode = 'priority' | 'least_cost';
@@ -32,7 +22,7 @@ export interface RuleTier {
   providers: Array<{ providerId: string; weight: number }>;
 }
 /** A rule as the server returns it; `match` and `tiers` are typed here from the request schema. */
-export type RouteRule = Omit<DataOf<'/api/v1/routes/{id}', 'get'>, 'match' | 'tiers'> & {
+export type RouteRule = Omit<ApiData<'/api/v1/routes/{id}'>, 'match' | 'tiers'> & {
   match: RuleMatch;
   tiers: RuleTier[];
 };
@@ -44,8 +34,8 @@ export interface RuleBody {
   match: RuleMatch;
   tiers: RuleTier[];
 }
-export type Explanation = DataOf<'/api/v1/routes/explain', 'get'>;
-export type ProviderMapping = DataOf<'/api/v1/routes/mappings/{id}', 'get'>;
+export type Explanation = ApiData<'/api/v1/routes/explain'>;
+export type ProviderMapping = ApiData<'/api/v1/routes/mappings/{id}'>;
 
 /** What a picker shows for a provider or a sending account. */
 export interface Named {
@@ -54,45 +44,54 @@ export interface Named {
   channel?: string;
 }
 
-const routes = '/api/v1/routes';
-
 /** Every page of a list whose size limit is 100. */
-async function all<T>(path: string): Promise<T[]> {
+async function all<T>(fetchPage: (page: number) => Promise<{ items: T[]; pagination: { pages: number } }>) {
   const out: T[] = [];
   for (let p = 1; ; p++) {
-    const envelope = await requestEnvelope<T[]>(path, { query: { page: p, size: 100 }, silent: true });
-    out.push(...envelope.data);
-    const pages = (envelope.pagination as PagePagination | undefined)?.pages ?? 1;
-    if (p >= pages || envelope.data.length === 0) {
+    const { items, pagination } = await fetchPage(p);
+    out.push(...items);
+    if (p >= pagination.pages || items.length === 0) {
       return out;
     }
   }
 }
 
-async function optionalList(path: string): Promise<Named[] | null> {
+async function optional(list: () => Promise<Named[]>): Promise<Named[] | null> {
   try {
-    return await all<Named>(path);
+    return await list();
   } catch {
     return null;
   }
 }
 
+const id = (value: string) => ({ params: { path: { id: value } } });
+const pageOf = (page: number) => ({ params: { query: { page, size: 100 } }, fetch: silentFetch });
+
 export const routingApi = {
-  listRules: () => all<RouteRule>(routes),
+  listRules: async () =>
+    (await all((page) => unwrapPage(client.GET('/api/v1/routes', pageOf(page))))) as RouteRule[],
   /** Saving shows its field errors on the form, so the request client does not toast them. */
-  createRule: (body: RuleBody) => request<RouteRule>(routes, { method: 'POST', body, silent: true }),
-  updateRule: (id: string, body: Partial<RuleBody>, opts: { silent?: boolean } = {}) =>
-    request<RouteRule>(`${routes}/${id}`, { method: 'PATCH', body, silent: opts.silent ?? false }),
-  deleteRule: (id: string) => request<unknown>(`${routes}/${id}`, { method: 'DELETE' }),
-  reorder: (ids: string[]) => request<unknown>(`${routes}/order`, { method: 'PUT', body: { ids } }),
+  createRule: async (body: RuleBody) =>
+    (await unwrap(client.POST('/api/v1/routes', { body, fetch: silentFetch }))) as RouteRule,
+  updateRule: async (value: string, body: Partial<RuleBody>, opts: { silent?: boolean } = {}) =>
+    (await unwrap(
+      client.PATCH('/api/v1/routes/{id}', {
+        ...id(value),
+        body,
+        ...(opts.silent ? { fetch: silentFetch } : {}),
+      }),
+    )) as RouteRule,
+  deleteRule: (value: string) => unwrap(client.DELETE('/api/v1/routes/{id}', id(value))),
+  reorder: (ids: string[]) => unwrap(client.PUT('/api/v1/routes/order', { body: { ids } })),
   explain: (query: { account: string; to: string; channel: Channel; sender?: string }) =>
-    request<Explanation>(`${routes}/explain`, { query }),
-  getMapping: (accountId: string) => request<ProviderMapping>(`${routes}/mappings/${accountId}`),
+    unwrap(client.GET('/api/v1/routes/explain', { params: { query } })),
+  getMapping: (accountId: string) => unwrap(client.GET('/api/v1/routes/mappings/{id}', id(accountId))),
   setMapping: (accountId: string, providerIds: string[]) =>
-    request<ProviderMapping>(`${routes}/mappings/${accountId}`, { method: 'PUT', body: { providerIds } }),
+    unwrap(client.PUT('/api/v1/routes/mappings/{id}', { ...id(accountId), body: { providerIds } })),
 
   /** Provider records (providers module); null when it is not there or not permitted. */
-  providers: () => optionalList('/api/v1/providers'),
+  providers: () => optional(() => all((page) => unwrapPage(client.GET('/api/v1/providers', pageOf(page))))),
   /** Sending accounts (customers module); null when it is not there or not permitted. */
-  sendingAccounts: () => optionalList('/api/v1/customers/sending'),
+  sendingAccounts: () =>
+    optional(() => all((page) => unwrapPage(client.GET('/api/v1/customers/sending', pageOf(page))))),
 };

@@ -2,7 +2,9 @@
 // built from GET /identity/permissions and labelled through locale keys with the code as
 // the fallback, so a module added later shows up without a console change.
 import { grants } from '@/utils/permissions';
-import type { DataScope, Permission } from '../api';
+import type { TableColumnType } from 'ant-design-vue';
+import type { SearchField } from '@/components/list/search';
+import type { DataScope, Permission, Role } from '../api';
 
 export const DATA_SCOPES: readonly DataScope[] = ['all', 'department', 'own', 'tenant'];
 
@@ -65,4 +67,25 @@ export function codesOfCheckedKeys(
 ): string[] {
   const known = new Set(list.map((p) => p.code));
   return keys.map(String).filter((k) => known.has(k));
+}
+
+export const roleSearch: SearchField[] = [
+  {
+    type: 'text',
+    key: 'keyword',
+    label: 'identity.role.fields.name',
+    placeholder: 'identity.role.keywordHint',
+  },
+];
+
+export function roleColumns(t: (key: string) => string): TableColumnType<Role>[] {
+  return [
+    { title: t('identity.role.fields.name'), dataIndex: 'name', key: 'name', sorter: true },
+    { title: t('identity.role.fields.code'), dataIndex: 'code', key: 'code', sorter: true },
+    { title: t('identity.role.fields.userType'), key: 'userType' },
+    { title: t('identity.role.fields.dataScope'), key: 'dataScope' },
+    { title: t('identity.role.permissionCount'), key: 'permissions' },
+    { title: t('identity.role.fields.requiresMfa'), key: 'requiresMfa' },
+    { title: t('identity.actions.title'), key: 'actions', width: 160 },
+  ];
 }

@@ -1,19 +1,59 @@
-// The users page's filters and the form's rules. Columns are declared in list.vue's
-// template, where their cells render.
-import type { UserStatus, UserType } from '../api';
+// The users page: search schema, columns, and the form's model and rules.
+import type { TableColumnType } from 'ant-design-vue';
+import type { SearchField } from '@/components/list/search';
+import type { User, UserStatus, UserType } from '../api';
 
 export const USER_STATUSES: readonly UserStatus[] = ['active', 'disabled'];
 export const USER_TYPES: readonly UserType[] = ['staff', 'customer'];
 
-export interface UserFilters {
-  keyword: string;
-  status: UserStatus | undefined;
-  userType: UserType | undefined;
-  enterpriseId: string;
-}
+export const userSearch: SearchField[] = [
+  {
+    type: 'text',
+    key: 'keyword',
+    label: 'identity.user.filters.keyword',
+    placeholder: 'identity.user.filters.keywordHint',
+    testid: 'user-filter-keyword',
+  },
+  {
+    type: 'select',
+    key: 'status',
+    label: 'identity.user.fields.status',
+    options: USER_STATUSES,
+    optionLabel: 'identity.user.statuses',
+    width: 140,
+  },
+  {
+    type: 'select',
+    key: 'userType',
+    label: 'identity.user.fields.userType',
+    options: USER_TYPES,
+    optionLabel: 'identity.user.types',
+    width: 140,
+  },
+  { type: 'enterprise', key: 'enterpriseId', label: 'identity.user.fields.enterpriseId' },
+];
 
-export function emptyFilters(): UserFilters {
-  return { keyword: '', status: undefined, userType: undefined, enterpriseId: '' };
+export function userColumns(t: (key: string) => string): TableColumnType<User>[] {
+  return [
+    { title: t('identity.user.fields.username'), dataIndex: 'username', key: 'username', sorter: true },
+    {
+      title: t('identity.user.fields.displayName'),
+      dataIndex: 'displayName',
+      key: 'displayName',
+      sorter: true,
+    },
+    { title: t('identity.user.fields.userType'), key: 'userType' },
+    { title: t('identity.user.fields.department'), key: 'department' },
+    { title: t('identity.user.fields.roles'), key: 'roles' },
+    { title: t('identity.user.fields.status'), key: 'status' },
+    {
+      title: t('identity.user.fields.lastLoginAt'),
+      dataIndex: 'lastLoginAt',
+      key: 'lastLoginAt',
+      sorter: true,
+    },
+    { title: t('identity.actions.title'), key: 'actions', fixed: 'right', width: 260 },
+  ];
 }
 
 export interface UserFormModel {

@@ -1,20 +1,24 @@
 // The send API, the message store and the delivery queues (MS-1…MS-5) as the console pages
 // call them. Types come from the generated OpenAPI schema (api/schema.d.ts).
-import { request, requestEnvelope } from '@/api/request';
-import type { paths } from '@/api/schema';
-import type { CursorPagination } from '@/api/types';
+import {
+  client,
+  silentFetch,
+  unwrap,
+  unwrapCursor,
+  type ApiBody,
+  type ApiData,
+  type ApiItem,
+  type ApiQuery,
+} from '@/api/client';
 
-type JsonOf<R> = R extends { content: { 'application/json': infer B } } ? B : never;
-type DataOf<R> = JsonOf<R> extends { data: infer D } ? D : never;
-
-export type SendBody = JsonOf<NonNullable<paths['/api/v1/messages']['post']['requestBody']>>;
-export type Accepted = DataOf<paths['/api/v1/messages']['post']['responses'][201]>;
-export type Quote = DataOf<paths['/api/v1/messages/quote']['post']['responses'][200]>;
-export type Message = DataOf<paths['/api/v1/messages/outbox']['get']['responses'][200]>[number];
-export type MessageDetail = DataOf<paths['/api/v1/messages/{id}']['get']['responses'][200]>;
-export type MessageStatusView = DataOf<paths['/api/v1/messages/{id}/status']['get']['responses'][200]>;
-export type OutboxQuery = NonNullable<paths['/api/v1/messages/outbox']['get']['parameters']['query']>;
-export type QueueState = DataOf<paths['/api/v1/delivery/queues']['get']['responses'][200]>[number];
+export type SendBody = ApiBody<'/api/v1/messages', 'post'>;
+export type Accepted = ApiData<'/api/v1/messages', 'post'>;
+export type Quote = ApiData<'/api/v1/messages/quote', 'post'>;
+export type Message = ApiItem<'/api/v1/messages/outbox'>;
+export type MessageDetail = ApiData<'/api/v1/messages/{id}'>;
+export type MessageStatusView = ApiData<'/api/v1/messages/{id}/status'>;
+export type OutboxQuery = ApiQuery<'/api/v1/messages/outbox'>;
+export type QueueState = ApiItem<'/api/v1/delivery/queues'>;
 export type MessageStatus = Message['status'];
 
 export const STATUSES: readonly MessageStatus[] = [
@@ -64,30 +68,25 @@ export function isCancelable(status: string): boolean {
   return status === 'accepted' || status === 'queued';
 }
 
-const base = '/api/v1/messages';
+const id = (value: string) => ({ params: { path: { id: value } } });
 
 export const messagesApi = {
   /** Silent: the send page shows rejections inline, next to the field at fault. */
-  send: (body: SendBody) => request<Accepted>(base, { method: 'POST', body, silent: true }),
+  send: (body: SendBody) => unwrap(client.POST('/api/v1/messages', { body, fetch: silentFetch })),
   quote: (body: SendBody, signal?: AbortSignal) =>
-    request<Quote>(`${base}/quote`, { method: 'POST', body, silent: true, ...(signal ? { signal } : {}) }),
-  outbox: async (query: OutboxQuery): Promise<{ items: Message[]; nextCursor: string | null }> => {
-    const envelope = await requestEnvelope<Message[]>(`${base}/outbox`, { query });
-    return {
-      items: envelope.data,
-      nextCursor: (envelope.pagination as CursorPagination | undefined)?.nextCursor ?? null,
-    };
-  },
-  detail: (id: string) => request<MessageDetail>(`${base}/${id}`),
+    unwrap(
+      client.POST('/api/v1/messages/quote', { body, fetch: silentFetch, ...(signal ? { signal } : {}) }),
+    ),
+  outbox: (query: OutboxQuery) => unwrapCursor(client.GET('/api/v1/messages/outbox', { params: { query } })),
+  detail: (value: string) => unwrap(client.GET('/api/v1/messages/{id}', id(value))),
   /** Silent: polled in the background; a failed poll just waits for the next one. */
-  status: (id: string) => request<MessageStatusView>(`${base}/${id}/status`, { silent: true }),
-  cancel: (id: string) => request<Message>(`${base}/${id}/cancel`, { method: 'POST' }),
+  status: (value: string) =>
+    unwrap(client.GET('/api/v1/messages/{id}/status', { ...id(value), fetch: silentFetch })),
+  cancel: (value: string) => unwrap(client.POST('/api/v1/messages/{id}/cancel', id(value))),
 };
 
 export const queuesApi = {
-  list: () => request<QueueState[]>('/api/v1/delivery/queues'),
-  pause: (providerId: string) =>
-    request<QueueState[]>(`/api/v1/delivery/queues/${providerId}/pause`, { method: 'POST' }),
-  resume: (providerId: string) =>
-    request<QueueState[]>(`/api/v1/delivery/queues/${providerId}/resume`, { method: 'POST' }),
+  list: () => unwrap(client.GET('/api/v1/delivery/queues')),
+  pause: (providerId: string) => unwrap(client.POST('/api/v1/delivery/queues/{id}/pause', id(providerId))),
+  resume: (providerId: string) => unwrap(client.POST('/api/v1/delivery/queues/{id}/resume', id(providerId))),
 };

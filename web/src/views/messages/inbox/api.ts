@@ -1,13 +1,13 @@
 // Inbox endpoints (MS-6) as the console pages call them. Types come from the generated
 // OpenAPI schema (api/schema.d.ts).
-import { requestEnvelope } from '@/api/request';
-import type { paths } from '@/api/schema';
-import type { CursorPagination } from '@/api/types';
+import { onePage } from '@/api/types';
+import { client, unwrap, unwrapCursor, type ApiBody, type ApiItem, type ApiQuery } from '@/api/client';
 
-type JsonOf<R> = R extends { content: { 'application/json': infer B } } ? B : never;
-
-export type Inbound = JsonOf<paths['/api/v1/messages/inbox']['get']['responses'][200]>['data'][number];
-export type InboxQuery = NonNullable<paths['/api/v1/messages/inbox']['get']['parameters']['query']>;
+export type Inbound = ApiItem<'/api/v1/messages/inbox'>;
+export type InboxQuery = ApiQuery<'/api/v1/messages/inbox'>;
+export type InboxKeyword = ApiItem<'/api/v1/messages/inbox/keywords'>;
+export type InboxKeywordQuery = ApiQuery<'/api/v1/messages/inbox/keywords'>;
+export type CreateInboxKeywordBody = ApiBody<'/api/v1/messages/inbox/keywords', 'post'>;
 
 export const CLASSIFICATIONS = ['opt_out', 'opt_in', 'reply', 'keyword', 'unknown'] as const;
 
@@ -19,12 +19,13 @@ export const CLASSIFICATION_COLORS: Record<(typeof CLASSIFICATIONS)[number], str
   unknown: 'default',
 };
 
+const id = (value: string) => ({ params: { path: { id: value } } });
+
 export const inboxApi = {
-  list: async (query: InboxQuery): Promise<{ items: Inbound[]; nextCursor: string | null }> => {
-    const envelope = await requestEnvelope<Inbound[]>('/api/v1/messages/inbox', { query });
-    return {
-      items: envelope.data,
-      nextCursor: (envelope.pagination as CursorPagination | undefined)?.nextCursor ?? null,
-    };
-  },
+  list: (query: InboxQuery) => unwrapCursor(client.GET('/api/v1/messages/inbox', { params: { query } })),
+  keywords: async (query: InboxKeywordQuery) =>
+    onePage(await unwrap(client.GET('/api/v1/messages/inbox/keywords', { params: { query } }))),
+  createKeyword: (body: CreateInboxKeywordBody) =>
+    unwrap(client.POST('/api/v1/messages/inbox/keywords', { body })),
+  deleteKeyword: (value: string) => unwrap(client.DELETE('/api/v1/messages/inbox/keywords/{id}', id(value))),
 };

@@ -1,57 +1,42 @@
 // Template endpoints (MS-9) as the console pages call them. Types come from the generated
 // OpenAPI schema (api/schema.d.ts), so a server change shows up at compile time.
-import { request, requestEnvelope, type FetchOptions } from '@/api/request';
-import type { paths } from '@/api/schema';
-import type { PagePagination } from '@/api/types';
+import {
+  client,
+  silentFetch,
+  unwrap,
+  unwrapPage,
+  type ApiBody,
+  type ApiData,
+  type ApiQuery,
+} from '@/api/client';
 
-type JsonOf<R> = R extends { content: { 'application/json': infer B } } ? B : never;
-type DataOf<P extends keyof paths, M extends 'get' | 'post' | 'patch'> =
-  NonNullable<paths[P][M]> extends { responses: { 200: infer R } }
-    ? JsonOf<R> extends { data: infer D }
-      ? D
-      : never
-    : never;
-type BodyOf<P extends keyof paths, M extends 'post' | 'patch'> =
-  NonNullable<paths[P][M]> extends { requestBody?: infer B } ? JsonOf<NonNullable<B>> : never;
-
-export type Template = DataOf<'/api/v1/templates/{id}', 'get'>;
+export type Template = ApiData<'/api/v1/templates/{id}'>;
 export type TemplateVariant = Template['variants'][number];
 export type TemplateVariable = Template['variables'][number];
-export type TemplateQuery = NonNullable<paths['/api/v1/templates']['get']['parameters']['query']>;
-export type CreateTemplateBody = BodyOf<'/api/v1/templates', 'post'>;
-export type UpdateTemplateBody = BodyOf<'/api/v1/templates/{id}', 'patch'>;
-export type PreviewDraftBody = BodyOf<'/api/v1/templates/preview', 'post'>;
-export type TemplatePreview = DataOf<'/api/v1/templates/preview', 'post'>;
+export type TemplateQuery = ApiQuery<'/api/v1/templates'>;
+export type CreateTemplateBody = ApiBody<'/api/v1/templates', 'post'>;
+export type UpdateTemplateBody = ApiBody<'/api/v1/templates/{id}', 'patch'>;
+export type PreviewDraftBody = ApiBody<'/api/v1/templates/preview', 'post'>;
+export type TemplatePreview = ApiData<'/api/v1/templates/preview', 'post'>;
 
 export const TEMPLATE_CHANNELS = ['sms', 'email'] as const;
 export const TEMPLATE_STATUSES = ['draft', 'pending_review', 'approved', 'rejected'] as const;
 
-const base = '/api/v1/templates';
+const id = (value: string) => ({ params: { path: { id: value } } });
 
 export const templatesApi = {
-  list: async (query: TemplateQuery): Promise<{ items: Template[]; pagination: PagePagination }> => {
-    const envelope = await requestEnvelope<Template[]>(base, { query });
-    return {
-      items: envelope.data,
-      pagination: (envelope.pagination as PagePagination | undefined) ?? {
-        page: 1,
-        size: envelope.data.length,
-        total: envelope.data.length,
-        pages: 1,
-      },
-    };
-  },
-  get: (id: string) => request<Template>(`${base}/${id}`),
-  create: (body: CreateTemplateBody) => request<Template>(base, { method: 'POST', body }),
-  update: (id: string, body: UpdateTemplateBody) =>
-    request<Template>(`${base}/${id}`, { method: 'PATCH', body }),
-  remove: (id: string) => request<unknown>(`${base}/${id}`, { method: 'DELETE' }),
-  submit: (id: string) => request<Template>(`${base}/${id}/submit`, { method: 'POST', body: {} }),
-  approve: (id: string, note?: string) =>
-    request<Template>(`${base}/${id}/approve`, { method: 'POST', body: note ? { note } : {} }),
-  reject: (id: string, note?: string) =>
-    request<Template>(`${base}/${id}/reject`, { method: 'POST', body: note ? { note } : {} }),
+  list: (query: TemplateQuery) => unwrapPage(client.GET('/api/v1/templates', { params: { query } })),
+  get: (value: string) => unwrap(client.GET('/api/v1/templates/{id}', id(value))),
+  create: (body: CreateTemplateBody) => unwrap(client.POST('/api/v1/templates', { body })),
+  update: (value: string, body: UpdateTemplateBody) =>
+    unwrap(client.PATCH('/api/v1/templates/{id}', { ...id(value), body })),
+  remove: (value: string) => unwrap(client.DELETE('/api/v1/templates/{id}', id(value))),
+  submit: (value: string) => unwrap(client.POST('/api/v1/templates/{id}/submit', id(value))),
+  approve: (value: string, note?: string) =>
+    unwrap(client.POST('/api/v1/templates/{id}/approve', { ...id(value), body: note ? { note } : {} })),
+  reject: (value: string, note?: string) =>
+    unwrap(client.POST('/api/v1/templates/{id}/reject', { ...id(value), body: note ? { note } : {} })),
   /** The live preview shows its own errors inline, so failures are not toasted. */
-  previewDraft: (body: PreviewDraftBody, opts: FetchOptions & { signal?: AbortSignal } = {}) =>
-    request<TemplatePreview>(`${base}/preview`, { method: 'POST', body, silent: true, ...opts }),
+  previewDraft: (body: PreviewDraftBody, opts: { signal?: AbortSignal } = {}) =>
+    unwrap(client.POST('/api/v1/templates/preview', { body, fetch: silentFetch, ...opts })),
 };
